@@ -1,0 +1,91 @@
+package dev.loomevent.api;
+
+import dev.loomevent.api.stats.ListenerStats;
+import java.net.SocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.util.Set;
+
+/**
+ * Accepts TCP connections on a virtual thread and hands each to a callback on a base's callback
+ * thread.
+ * <p>libevent: {@code struct evconnlistener}.
+ * <p>Any thread.
+ */
+public interface Listener extends AutoCloseable {
+
+    /**
+     * Creates a server socket bound to {@code address} (port 0: ephemeral, see {@link #localAddress()})
+     * and accepts on it. libevent: {@code evconnlistener_new_bind}.
+     *
+     * @param backlog the listen backlog; negative: 128
+     * @throws IllegalArgumentException if {@code backlog == 0} (libevent fails there too)
+     * @throws java.io.UncheckedIOException if binding fails, e.g. the port is in use
+     */
+    static Listener bind(EventBase base, AcceptCallback callback, Object arg, Set<ListenerOption> options,
+                         int backlog, SocketAddress address) {
+        return ProviderHolder.provider().bindListener(base, null, null, callback, arg, options, backlog, address);
+    }
+
+    /**
+     * As {@link #bind(EventBase, AcceptCallback, Object, Set, int, SocketAddress)}, but each accepted
+     * connection is given to a base of {@code group} chosen by {@code distribution}, and the callback
+     * runs on that base's callback thread. Errors go to the first base.
+     */
+    static Listener bind(EventBaseGroup group, EventBaseGroup.Distribution distribution, AcceptCallback callback,
+                         Object arg, Set<ListenerOption> options, int backlog, SocketAddress address) {
+        return ProviderHolder.provider().bindListener(null, group, distribution, callback, arg, options, backlog, address);
+    }
+
+    /**
+     * Accepts on an already bound server socket. libevent: {@code evconnlistener_new}.
+     *
+     * @param backlog positive: listen with it; negative: 128; 0: the channel is already listening
+     */
+    static Listener wrap(EventBase base, ServerSocketChannel channel, AcceptCallback callback, Object arg,
+                         Set<ListenerOption> options, int backlog) {
+        return ProviderHolder.provider().wrapListener(base, channel, callback, arg, options, backlog);
+    }
+
+    /** Starts (again) accepting. libevent: {@code evconnlistener_enable}. */
+    void enable();
+
+    /** Stops accepting; connections wait in the backlog. libevent: {@code evconnlistener_disable}. */
+    void disable();
+
+    /** Returns whether the listener is enabled. */
+    boolean isEnabled();
+
+    /**
+     * Replaces the accept callback; a null callback makes accepted connections be closed.
+     * libevent: {@code evconnlistener_set_cb}.
+     */
+    void setCallback(AcceptCallback callback, Object arg);
+
+    /** Sets the error callback (null: log). libevent: {@code evconnlistener_set_error_cb}. */
+    void setErrorCallback(ListenerErrorCallback callback);
+
+    /** Returns the server socket. libevent: {@code evconnlistener_get_fd}. */
+    ServerSocketChannel channel();
+
+    /** Returns the bound address, with the real port when bound to port 0. */
+    SocketAddress localAddress();
+
+    /** Returns the listener's base (a group's first). libevent: {@code evconnlistener_get_base}. */
+    EventBase base();
+
+    /** Returns the listener's statistics. */
+    ListenerStats stats();
+
+    /**
+     * Stops accepting and releases the listener; closes the server socket only with
+     * {@link ListenerOption#CLOSE_ON_FREE}. Safe inside the accept callback.
+     * libevent: {@code evconnlistener_free}.
+     */
+    void free();
+
+    /** Same as {@link #free()}. */
+    @Override
+    default void close() {
+        free();
+    }
+}

@@ -1,0 +1,70 @@
+package dev.loomevent.api.stats;
+
+import dev.loomevent.api.Direction;
+
+/**
+ * What an event base and its bufferevents have done, for monitoring. Counters only grow; gauges are
+ * read at the moment of the call.
+ * <p>Any thread; reads are cheap and lock-free, and values read together are not a consistent
+ * snapshot.
+ */
+public interface EventBaseStats {
+    /** Returns the base's name (the {@code base} tag). */
+    String name();
+
+    /** Returns how many callbacks of {@code kind} ran. */
+    long callbacksRun(CallbackKind kind);
+
+    /** Returns the total time, in nanoseconds, that callbacks of {@code kind} ran. */
+    long callbackNanos(CallbackKind kind);
+
+    /** Returns how many activations were queued to the callback thread (after coalescing). */
+    long activationsQueued();
+
+    /** Returns how many activations wait in the queue now (gauge). */
+    long activationQueueDepth();
+
+    /** Returns how many deferred callbacks wait now (gauge). */
+    long deferredQueueDepth();
+
+    /** Returns how many loop rounds ran. */
+    long loopIterations();
+
+    /** Returns how many timers are pending now (gauge). */
+    long pendingTimers();
+
+    /** Returns how many connections (socket bufferevents with a channel) the base has opened or adopted. */
+    long connectionsOpened();
+
+    /** Returns how many of those connections were closed or freed. */
+    long connectionsClosed();
+
+    /** Returns how many connections are open now (gauge). */
+    default long connectionsOpen() {
+        return connectionsOpened() - connectionsClosed();
+    }
+
+    /** Returns the bytes read by the base's bufferevents. */
+    long bytesRead();
+
+    /** Returns the bytes written by the base's bufferevents. */
+    long bytesWritten();
+
+    /** Returns the total nanoseconds readers were held at their read high-watermark (backpressure). */
+    long readHighWatermarkNanos();
+
+    /** Returns the bytes queued in outputs beyond their write low-watermark now (gauge). */
+    long outputBytesAboveWatermark();
+
+    /** Returns how many timeouts fired in {@code direction}. */
+    long timeouts(Direction direction);
+
+    /** Returns how many EOFs were seen in {@code direction}. */
+    long eofs(Direction direction);
+
+    /** Returns how many errors were reported in {@code direction}. */
+    long errors(Direction direction);
+
+    /** Returns how many exceptions user callbacks threw. */
+    long callbackExceptions();
+}

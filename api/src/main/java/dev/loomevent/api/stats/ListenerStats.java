@@ -1,0 +1,30 @@
+package dev.loomevent.api.stats;
+
+/**
+ * What a listener and the connections it accepted have done, for monitoring.
+ * <p>Any thread; reads are cheap and lock-free.
+ */
+public interface ListenerStats {
+    /** Returns the listener's name (the {@code listener} tag): its bound address. */
+    String name();
+
+    /** Returns how many connections it accepted. */
+    long accepted();
+
+    /** Returns how many accept errors it met. */
+    long acceptErrors();
+
+    /** Returns how many of its accepted connections were closed. */
+    long connectionsClosed();
+
+    /** Returns how many of its accepted connections are open now (gauge). */
+    default long connectionsOpen() {
+        return accepted() - connectionsClosed();
+    }
+
+    /** Returns the bytes read on its accepted connections. */
+    long bytesRead();
+
+    /** Returns the bytes written on its accepted connections. */
+    long bytesWritten();
+}
