@@ -1,0 +1,48 @@
+package dev.loomevent.runtime.internal.base;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Something that asks the callback thread to run it: a bufferevent's read, write or event callback,
+ * a timer, an accept. At most one activation of an object is pending at a time (coalescing): a
+ * second {@link CallbackScheduler#activate} before it runs does nothing.
+ * <p>Any thread activates; {@link #fire()} runs on the callback thread only.
+ */
+public abstract class Activation {
+    /** Set while queued; cleared just before {@link #fire()} so that a fire can re-activate itself. */
+    private final AtomicBoolean queued = new AtomicBoolean();
+    private volatile int priority;
+
+    /** Creates an activation with priority {@code priority} (0 = most urgent). */
+    protected Activation(int priority) {
+        this.priority = priority;
+    }
+
+    /** Runs the work. Callback thread only; exceptions go to the base's error handler. */
+    protected abstract void fire();
+
+    /** Returns the priority. Any thread. */
+    public final int priority() {
+        return priority;
+    }
+
+    /** Changes the priority; takes effect at the next activation. Any thread. */
+    public final void setPriority(int priority) {
+        this.priority = priority;
+    }
+
+    /** Returns whether the activation is queued now. Any thread. */
+    public final boolean isQueued() {
+        return queued.get();
+    }
+
+    /** Marks the activation queued; returns false if it already was. For schedulers only. */
+    public final boolean markQueued() {
+        return !queued.get() && queued.compareAndSet(false, true);
+    }
+
+    /** Clears the queued mark before running or when cancelled. For schedulers only. */
+    public final void clearQueued() {
+        queued.set(false);
+    }
+}
