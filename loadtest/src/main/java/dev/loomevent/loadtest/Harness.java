@@ -119,7 +119,7 @@ final class Harness {
     private static void pinClient(RunOptions o, RunningTarget target, PrintWriter err) {
         String cpus = o.clientCpus();
         boolean started = !target.inProcess() && target.cpus() > 0;
-        if (pinned || cpus.isEmpty() || !(started || o.clientCpus != null)) {
+        if (pinned || cpus.isEmpty() || !(started || !o.clientCpusDefaulted)) {
             return;
         }
         pinned = true;

@@ -15,6 +15,9 @@ import picocli.CommandLine.Option;
  * <p>Main thread only.
  */
 final class RunOptions {
+    /** The CPUs this process could use when it started, before it pinned itself. */
+    private static final int CPUS = Runtime.getRuntime().availableProcessors();
+
     @Option(names = {"-c", "--connections"}, paramLabel = "N",
             description = "Connections (churn: connections in flight; idle: connections held; mixed: its pingpong connections). Default: per scenario.")
     Integer connections;
@@ -111,21 +114,28 @@ final class RunOptions {
         return c;
     }
 
-    /** Returns the CPUs a started server is pinned to. */
+    /**
+     * Returns the CPUs a started server is pinned to. Decided once: after the client pinned itself,
+     * it sees fewer CPUs.
+     */
     String serverCpus() {
-        if (serverCpus != null) {
-            return serverCpus.trim();
+        if (serverCpus == null) {
+            serverCpus = !inProcess && Pinning.tasksetAvailable() && CPUS >= 2 ? "0" : "";
         }
-        return !inProcess && Pinning.tasksetAvailable() && Runtime.getRuntime().availableProcessors() >= 2 ? "0" : "";
+        return serverCpus.trim();
     }
 
     /** Returns the CPUs the client pins itself to when the server is a started child. */
     String clientCpus() {
-        if (clientCpus != null) {
-            return clientCpus.trim();
+        if (clientCpus == null) {
+            clientCpus = Pinning.others(serverCpus(), CPUS);
+            clientCpusDefaulted = true;
         }
-        return Pinning.others(serverCpus(), Runtime.getRuntime().availableProcessors());
+        return clientCpus.trim();
     }
+
+    /** Whether {@link #clientCpus} was derived rather than given. */
+    boolean clientCpusDefaulted;
 
     TargetOptions targetOptions() {
         return new TargetOptions(inProcess, serverCpus(), serverHeap, threads, serverPid, out);

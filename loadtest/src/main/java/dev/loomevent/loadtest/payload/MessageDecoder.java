@@ -69,7 +69,7 @@ public final class MessageDecoder {
         crc.reset();
         crc.update(message, 0, size - 4);
         int want = MessageFormat.getInt(message, size - 4);
-        if ((int) crc.getValue() != want) {
+        if (format.checksum(crc) != want) {
             throw new IntegrityException(describe("failed its CRC32C checksum"));
         }
         long seq = MessageFormat.getLong(message, 0);

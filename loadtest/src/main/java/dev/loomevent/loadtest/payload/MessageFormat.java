@@ -5,11 +5,12 @@ import java.util.zip.CRC32C;
 /**
  * The layout of every message the harness sends, so that each echo can be checked:
  * <pre>
- * | sequence number (8 bytes, big-endian) | filler (size - 12 bytes) | CRC32C of the bytes before it (4) |
+ * | sequence number (8 bytes, big-endian) | filler (size - 12 bytes) | CRC32C of the bytes before it, keyed (4) |
  * </pre>
- * The filler is a pattern fixed per connection (seeded by {@code salt}), so a byte echoed to the
- * wrong connection fails too. A changed byte fails the checksum; a lost, extra or reordered byte
- * shifts the message boundaries and fails the checksum or the sequence number.
+ * The filler is a pattern fixed per connection and the checksum is XORed with a key of the
+ * connection (both seeded by {@code salt}), so a message echoed to the wrong connection fails too.
+ * A changed byte fails the checksum; a lost, extra or reordered byte shifts the message boundaries
+ * and fails the checksum or the sequence number.
  * <p>Immutable.
  */
 public final class MessageFormat {
@@ -18,6 +19,8 @@ public final class MessageFormat {
 
     private final int size;
     private final byte[] template;
+    /** Mixed into the checksum, so that a well-formed message of another connection fails it. */
+    private final int key;
 
     /**
      * Creates the format of one connection.
@@ -33,6 +36,7 @@ public final class MessageFormat {
         this.size = size;
         this.template = new byte[size];
         long x = salt * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
+        this.key = (int) (x ^ (x >>> 32));
         for (int i = 8; i < size - 4; i++) {
             x ^= x << 13;
             x ^= x >>> 7;
@@ -59,7 +63,12 @@ public final class MessageFormat {
         putLong(buffer, 0, seq);
         crc.reset();
         crc.update(buffer, 0, size - 4);
-        putInt(buffer, size - 4, (int) crc.getValue());
+        putInt(buffer, size - 4, checksum(crc));
+    }
+
+    /** Returns the checksum field for the bytes {@code crc} has seen. */
+    int checksum(CRC32C crc) {
+        return (int) crc.getValue() ^ key;
     }
 
     /** Returns the exact bytes of message {@code seq}. */

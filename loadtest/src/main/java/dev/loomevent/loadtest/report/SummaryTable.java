@@ -29,7 +29,7 @@ public final class SummaryTable {
                 row.add(p.name());
                 row.add(Format.count(p.messagesPerSecond()));
                 row.add(p.bytes() == 0 ? "-" : String.format(Locale.ROOT, "%.1f", p.megabytesPerSecond()));
-                row.add(Format.count(p.connectsPerSecond()));
+                row.add(p.name().equals("churn") ? Format.count(p.connectsPerSecond()) : "-");
                 row.add(Format.micros(p.latencyMicros(50)));
                 row.add(Format.micros(p.latencyMicros(99)));
                 row.add(Format.micros(p.latencyMicros(99.9)));
