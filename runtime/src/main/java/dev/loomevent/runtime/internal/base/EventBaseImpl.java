@@ -273,7 +273,11 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
     }
 
     private void drainQueues() {
-        timerSyncs.drain(toTimers, DRAIN_LIMIT);
+        // All timer changes first, unbounded: a due timer still waiting here would expire out of order.
+        int synced;
+        do {
+            synced = timerSyncs.drain(toTimers, DRAIN_LIMIT);
+        } while (synced == DRAIN_LIMIT);
         while (!later.isEmpty()) {
             enqueueActive(later.poll());
         }
