@@ -12,6 +12,7 @@ import dev.loomevent.api.Listener;
 import dev.loomevent.api.ListenerOption;
 import dev.loomevent.api.spi.LoomeventProvider;
 import dev.loomevent.api.stats.StatisticsRegistry;
+import dev.loomevent.runtime.internal.buffer.ChainEvbuffer;
 import dev.loomevent.runtime.internal.stats.Registry;
 import java.net.SocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -46,7 +47,7 @@ public final class RuntimeProvider implements LoomeventProvider {
 
     @Override
     public Evbuffer newEvbuffer() {
-        throw notYet("Evbuffer", 4);
+        return new ChainEvbuffer();
     }
 
     @Override
