@@ -82,13 +82,18 @@ public final class HtmlReport {
                 continue;
             }
             List<double[]> pts = new ArrayList<>();
+            double lastX = 1;
             for (HistogramIterationValue v : p.latency().percentiles(5)) {
-                pts.add(new double[] {Svg.percentileX(v.getPercentileLevelIteratedTo()), v.getValueIteratedTo() / 1e6});
+                double pct = v.getPercentileLevelIteratedTo();
+                // the 100% point (the maximum) has no finite place on this axis: draw it at the last decade
+                double x = pct >= 100 ? Math.max(1, Math.ceil(lastX)) : Svg.percentileX(pct);
+                lastX = Math.max(lastX, x);
+                pts.add(new double[] {x, v.getValueIteratedTo() / 1e6});
             }
             series.add(series(r.target(), color, pts));
         }
         return "<div class=\"chart percentiles\">" + Svg.chart(part + ": latency by percentile", "percentile (log scale: 1/(1-p))",
-                "latency (ms)", series, true) + "</div>";
+                "latency (ms, log scale)", series, true, true) + "</div>";
     }
 
     private static String timeline(Report report, String part, boolean latency) {

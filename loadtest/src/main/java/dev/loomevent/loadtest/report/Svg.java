@@ -36,18 +36,39 @@ final class Svg {
      * @param percentileAxis label the x axis as percentiles (values from {@link #percentileX})
      */
     static String chart(String title, String xLabel, String yLabel, List<Series> series, boolean percentileAxis) {
+        return chart(title, xLabel, yLabel, series, percentileAxis, false);
+    }
+
+    /**
+     * Returns a chart of {@code series}.
+     *
+     * @param percentileAxis label the x axis as percentiles (values from {@link #percentileX})
+     * @param logY           a logarithmic y axis (decades), for latencies that span microseconds to seconds
+     */
+    static String chart(String title, String xLabel, String yLabel, List<Series> series, boolean percentileAxis,
+                        boolean logY) {
         double xMax = 0;
         double yMax = 0;
+        double yMinPositive = Double.MAX_VALUE;
         for (Series s : series) {
             for (double x : s.xs) {
                 xMax = Math.max(xMax, x);
             }
             for (double y : s.ys) {
                 yMax = Math.max(yMax, y);
+                if (y > 0) {
+                    yMinPositive = Math.min(yMinPositive, y);
+                }
             }
         }
         xMax = percentileAxis ? Math.max(2, Math.ceil(xMax)) : (xMax <= 0 ? 1 : xMax);
-        yMax = niceCeiling(yMax <= 0 ? 1 : yMax * 1.05);
+        double yMin = 0;
+        if (logY) {
+            yMin = yMinPositive == Double.MAX_VALUE ? -3 : Math.floor(Math.log10(yMinPositive));
+            yMax = Math.max(yMin + 1, Math.ceil(Math.log10(Math.max(yMax, 1e-9))));
+        } else {
+            yMax = niceCeiling(yMax <= 0 ? 1 : yMax * 1.05);
+        }
         int pw = W - LEFT - RIGHT;
         int ph = H - TOP - BOTTOM;
         StringBuilder sb = new StringBuilder();
@@ -56,9 +77,10 @@ final class Svg {
         sb.append("<title>").append(Html.esc(title)).append("</title>");
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" class=\"ct\">%s</text>", LEFT, Html.esc(title)));
         sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" class=\"plot\"/>", LEFT, TOP, pw, ph));
-        for (int i = 0; i <= 5; i++) {
-            double v = yMax * i / 5;
-            double y = TOP + ph - ph * i / 5.0;
+        int yTicks = logY ? (int) (yMax - yMin) : 5;
+        for (int i = 0; i <= yTicks; i++) {
+            double v = logY ? Math.pow(10, yMin + i) : yMax * i / 5;
+            double y = TOP + ph - ph * i / (double) yTicks;
             sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>", LEFT, LEFT + pw, y, y));
             sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" class=\"yl\">%s</text>", LEFT - 6, y + 4, tick(v)));
         }
@@ -78,7 +100,8 @@ final class Svg {
             StringBuilder pts = new StringBuilder();
             for (int i = 0; i < s.xs.length; i++) {
                 double x = LEFT + pw * Math.min(1, s.xs[i] / xMax);
-                double y = TOP + ph - ph * Math.min(1, s.ys[i] / yMax);
+                double frac = logY ? (Math.log10(Math.max(s.ys[i], Math.pow(10, yMin))) - yMin) / (yMax - yMin) : s.ys[i] / yMax;
+                double y = TOP + ph - ph * Math.min(1, frac);
                 pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
             }
             sb.append(String.format(Locale.ROOT, "<polyline class=\"series\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\">"
@@ -116,6 +139,9 @@ final class Svg {
         if (v >= 1e3) {
             return String.format(Locale.ROOT, "%.3gk", v / 1e3);
         }
-        return String.format(Locale.ROOT, "%.3g", v);
+        if (v == 0) {
+            return "0";
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
     }
 }

@@ -87,8 +87,10 @@ public final class LoadRun {
                     long heap1 = ServerMemory.liveHeapKb(pid);
                     memory = new MemoryResult(idle.size(), rss0, rss1, heap0, heap1, memoryNote());
                 }
-                end = System.nanoTime() + config.duration().toNanos();
-                warmEnd = Math.min(warmEnd, System.nanoTime());
+                // the set-up (connecting, measuring memory) is the warm-up; the hold is measured
+                sample(Long.MAX_VALUE);
+                warmEnd = lastTick;
+                end = lastTick + config.duration().toNanos();
             }
             while (control.failure() == null && control.active() > 0) {
                 long now = System.nanoTime();
@@ -106,7 +108,6 @@ public final class LoadRun {
             Thread.currentThread().interrupt();
             control.fail(e);
         }
-        double measuredEnd = (System.nanoTime() - t0) / 1e9;
         control.stop();
         workloads.forEach(Workload::stop);
         try {
@@ -117,13 +118,12 @@ public final class LoadRun {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        sample(System.nanoTime() >= warmEnd ? Long.MIN_VALUE : Long.MAX_VALUE);
+        sample(warmEnd);
         transport.close();
         List<MeterSnapshot> metrics = target.metrics();
-        double warm = config.warmup().toNanos() / 1e9;
         List<PartResult> results = new ArrayList<>();
         for (Part p : parts) {
-            results.add(p.result(idle != null ? 0 : Math.max(0, measuredEnd - warm)));
+            results.add(p.result());
         }
         String failure = failureText(results);
         return new RunResult(target.name(), target.description(), config.scenario().id(), config.describe(), startedAt,
@@ -156,9 +156,13 @@ public final class LoadRun {
         }
     }
 
+    /**
+     * Closes the interval since the last sample. It belongs to the warm-up when it began before
+     * {@code warmEnd}: a tick is scheduled exactly there, so only a late wake-up makes it straddle.
+     */
     private void sample(long warmEnd) {
         long now = System.nanoTime();
-        boolean warmup = warmEnd != Long.MIN_VALUE && now <= warmEnd;
+        boolean warmup = lastTick < warmEnd;
         double endSec = (now - t0) / 1e9;
         double seconds = (now - lastTick) / 1e9;
         lastTick = now;

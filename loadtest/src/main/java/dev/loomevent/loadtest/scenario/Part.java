@@ -99,12 +99,9 @@ final class Part {
         return s;
     }
 
-    /**
-     * Returns the totals of the measured intervals. {@code seconds} overrides the measured time when
-     * positive (the drain after the end carries messages sent during the measured time).
-     */
-    PartResult result(double seconds) {
+    /** Returns the totals of the measured intervals (the last one holds the drain of echoes owed at the end). */
+    PartResult result() {
         return new PartResult(name, measuredMessages, measuredBytes, measuredConnects, measuredErrors,
-                seconds > 0 ? seconds : measuredSeconds, measured.copy(), List.copyOf(timeline));
+                measuredSeconds, measured.copy(), List.copyOf(timeline));
     }
 }
