@@ -14,6 +14,7 @@ import dev.loomevent.api.spi.LoomeventProvider;
 import dev.loomevent.api.stats.StatisticsRegistry;
 import dev.loomevent.runtime.internal.base.EventBaseGroupImpl;
 import dev.loomevent.runtime.internal.base.EventBaseImpl;
+import dev.loomevent.runtime.internal.buffer.ChainEvbuffer;
 import dev.loomevent.runtime.internal.stats.Registry;
 import java.net.SocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -48,7 +49,7 @@ public final class RuntimeProvider implements LoomeventProvider {
 
     @Override
     public Evbuffer newEvbuffer() {
-        throw notYet("Evbuffer", 4);
+        return new ChainEvbuffer();
     }
 
     @Override
