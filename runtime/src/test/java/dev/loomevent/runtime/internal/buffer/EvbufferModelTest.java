@@ -497,11 +497,30 @@ class EvbufferModelTest {
                                 assertThat(b.commitSpace(commit)).isZero();
                             }
                         } else {
-                            if (m.len() > 0 && !m.frozenFront && r.nextInt(3) == 0) {
+                            int between = r.nextInt(6);
+                            if (between == 0 && m.len() > 0 && !m.frozenFront) {
                                 int n = r.nextInt(m.len() + 1);
                                 log.add("  (drain " + n + " before commit)");
                                 b.drain(n);
                                 m.take(n);
+                            } else if (between == 1 && m.len() > 0) {
+                                log.add("  (pullup all before commit)");
+                                b.pullup(-1);
+                            } else if (between == 2 && m.len() > 0 && !m.frozenFront && !om.frozenEnd) {
+                                log.add("  (" + o + ".addBuffer(" + i + ") before commit)");
+                                other.addBuffer(b);
+                                om.add(m.take(m.len()));
+                            } else if (between == 3 && m.len() > 0 && !m.frozenFront && !om.frozenFront) {
+                                log.add("  (" + o + ".prependBuffer(" + i + ") before commit)");
+                                other.prependBuffer(b);
+                                om.prepend(m.take(m.len()));
+                            } else if (between == 4 && m.len() > 0 && !m.frozenFront && !om.frozenEnd) {
+                                int n = r.nextInt(m.len() + 1);
+                                log.add("  (removeBuffer " + n + " before commit)");
+                                if (n > 0) {
+                                    b.removeBuffer(other, n);
+                                    om.add(m.take(n));
+                                }
                             }
                             assertThat(b.commitSpace(commit)).isEqualTo(d.length);
                             m.add(d);
