@@ -12,6 +12,8 @@ import dev.loomevent.api.Listener;
 import dev.loomevent.api.ListenerOption;
 import dev.loomevent.api.spi.LoomeventProvider;
 import dev.loomevent.api.stats.StatisticsRegistry;
+import dev.loomevent.runtime.internal.base.EventBaseGroupImpl;
+import dev.loomevent.runtime.internal.base.EventBaseImpl;
 import dev.loomevent.runtime.internal.bev.SocketOps;
 import dev.loomevent.runtime.internal.dns.SystemResolver;
 import dev.loomevent.runtime.internal.listener.ListenerImpl;
@@ -34,17 +36,17 @@ public final class RuntimeProvider implements LoomeventProvider {
 
     @Override
     public EventBase newEventBase(EventBaseConfig config) {
-        throw notYet("EventBase", 5);
+        return new EventBaseImpl(config);
     }
 
     @Override
     public EventBase currentBase() {
-        return null;
+        return EventBaseImpl.current();
     }
 
     @Override
     public EventBaseGroup newEventBaseGroup(int n, EventBaseConfig template) {
-        throw notYet("EventBaseGroup", 5);
+        return new EventBaseGroupImpl(n, template);
     }
 
     @Override
