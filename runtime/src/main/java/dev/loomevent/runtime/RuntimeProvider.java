@@ -15,6 +15,7 @@ import dev.loomevent.api.stats.StatisticsRegistry;
 import dev.loomevent.runtime.internal.base.EventBaseGroupImpl;
 import dev.loomevent.runtime.internal.base.EventBaseImpl;
 import dev.loomevent.runtime.internal.bev.SocketOps;
+import dev.loomevent.runtime.internal.buffer.ChainEvbuffer;
 import dev.loomevent.runtime.internal.dns.SystemResolver;
 import dev.loomevent.runtime.internal.listener.ListenerImpl;
 import dev.loomevent.runtime.internal.stats.Registry;
@@ -51,7 +52,7 @@ public final class RuntimeProvider implements LoomeventProvider {
 
     @Override
     public Evbuffer newEvbuffer() {
-        throw notYet("Evbuffer", 4);
+        return new ChainEvbuffer();
     }
 
     @Override
