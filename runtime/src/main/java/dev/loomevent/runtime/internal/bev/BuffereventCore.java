@@ -16,6 +16,7 @@ import dev.loomevent.api.Watermark;
 import dev.loomevent.api.stats.CallbackKind;
 import dev.loomevent.runtime.internal.base.Activation;
 import dev.loomevent.runtime.internal.base.CallbackScheduler;
+import dev.loomevent.runtime.internal.buffer.ChainEvbuffer;
 import dev.loomevent.runtime.internal.stats.BaseCounters;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -65,8 +66,8 @@ public final class BuffereventCore implements Bufferevent {
     private final EventBase base;
     final CallbackScheduler scheduler;
     final BaseCounters counters;
-    private final Evbuffer input;
-    private final Evbuffer output;
+    private final ChainEvbuffer input;
+    private final ChainEvbuffer output;
     private final Set<BevOption> options;
     private final boolean deferCallbacks;
     /** libevent holds the lock while callbacks run when it has one (THREADSAFE) and UNLOCK_CALLBACKS is off. */
@@ -92,13 +93,12 @@ public final class BuffereventCore implements Bufferevent {
     private volatile Throwable lastError;
     private volatile boolean freed;
 
-    private CallbackScheduler.Timer readTimer;   // guarded by lock
-    private CallbackScheduler.Timer writeTimer;  // guarded by lock
+    private CallbackScheduler.RearmableTimer readTimer;   // guarded by lock; created at first use
+    private CallbackScheduler.RearmableTimer writeTimer;  // guarded by lock; created at first use
     private final Runnable readTimerTask = () -> timerFired(READ);
     private final Runnable writeTimerTask = () -> timerFired(WRITE);
     private int refcnt = 1;                      // guarded by lock
     private boolean destroyed;                   // guarded by lock
-    private final Evbuffer.CallbackEntry inputWatch;
 
     /**
      * Creates the generic part; the kind attaches itself with {@link #attach} before the
@@ -126,23 +126,36 @@ public final class BuffereventCore implements Bufferevent {
         input.freeze(false);
         output.freeze(true);
         this.dispatch = new Dispatch(base.priorities() / 2);
-        this.inputWatch = input.addCallback((buf, info) -> {
-            if (info.nDeleted() > 0) {
-                ops.inputDrained();
-            }
-        });
-        inputWatch.setEnabled(false);
-        output.addCallback((buf, info) -> {
-            if (info.nAdded() > 0) {
-                ops.outputAdded();
-            }
-        });
         scheduler.own(this);
     }
 
-    /** Attaches the kind. Called once, by the kind's factory, before the bufferevent is published. */
+    /**
+     * Attaches the kind and starts watching the buffers for it (libevent's
+     * {@code bufferevent_inbuf_wm_cb} and {@code bufferevent_socket_outbuf_cb}). Called once, by the
+     * kind's factory, before the bufferevent is published.
+     */
     public void attach(BevOps ops) {
         this.ops = ops;
+        input.setObserver((b, added, deleted) -> {
+            if (deleted > 0) {
+                ops.inputDrained();
+            }
+        });
+        output.setObserver((b, added, deleted) -> {
+            if (added > 0) {
+                ops.outputAdded();
+            }
+        });
+    }
+
+    /** Returns the input as the engine's buffer type. */
+    ChainEvbuffer in() {
+        return input;
+    }
+
+    /** Returns the output as the engine's buffer type. */
+    ChainEvbuffer out() {
+        return output;
     }
 
     // ---- state for the kinds (any thread) ------------------------------------------------------
@@ -180,11 +193,6 @@ public final class BuffereventCore implements Bufferevent {
     /** Returns the write high-watermark (0: none). */
     public long writeHigh() {
         return writeHigh;
-    }
-
-    /** Enables or disables the input watch that tells the kind when the user drains the input. */
-    void watchInput(boolean on) {
-        inputWatch.setEnabled(on);
     }
 
     /** Records read progress for the read timeout; only costs a clock read when a timeout is set. */
@@ -297,8 +305,9 @@ public final class BuffereventCore implements Bufferevent {
 
     /** Runs on the callback thread: libevent's {@code bufferevent_run_deferred_callbacks_*}. */
     private final class Dispatch extends Activation {
+        /** Counted as READ by the base: it is the read callback nearly every time. */
         Dispatch(int priority) {
-            super(priority);
+            super(priority, CallbackKind.READ);
         }
 
         @Override
@@ -364,13 +373,11 @@ public final class BuffereventCore implements Bufferevent {
         if (cb == null || freed) {
             return;
         }
-        long t0 = System.nanoTime();
         try {
             cb.onData(this, cbs.arg());
         } catch (Throwable t) {
             scheduler.reportCallbackException(t);
         }
-        counters.callbackRan(CallbackKind.READ, System.nanoTime() - t0);
     }
 
     private void runWrite() {
@@ -379,13 +386,11 @@ public final class BuffereventCore implements Bufferevent {
         if (cb == null || freed) {
             return;
         }
-        long t0 = System.nanoTime();
         try {
             cb.onData(this, cbs.arg());
         } catch (Throwable t) {
             scheduler.reportCallbackException(t);
         }
-        counters.callbackRan(CallbackKind.WRITE, System.nanoTime() - t0);
     }
 
     private void runEvent(int events) {
@@ -394,13 +399,11 @@ public final class BuffereventCore implements Bufferevent {
         if (cb == null || freed) {
             return;
         }
-        long t0 = System.nanoTime();
         try {
             cb.onEvent(this, events, cbs.arg());
         } catch (Throwable t) {
             scheduler.reportCallbackException(t);
         }
-        counters.callbackRan(CallbackKind.EVENT, System.nanoTime() - t0);
     }
 
     // ---- enabling ------------------------------------------------------------------------------
@@ -589,25 +592,36 @@ public final class BuffereventCore implements Bufferevent {
         if (timeout == 0 || freed || (enabled & dir) == 0) {
             return;
         }
+        CallbackScheduler.RearmableTimer t = timer(dir);
+        if (!t.isArmed()) {
+            if (dir == READ) {
+                readProgress = System.nanoTime();
+            } else {
+                writeProgress = System.nanoTime();
+            }
+            t.rearm(timeout);
+        }
+    }
+
+    private CallbackScheduler.RearmableTimer timer(int dir) {
         if (dir == READ) {
             if (readTimer == null) {
-                readProgress = System.nanoTime();
-                readTimer = scheduler.schedule(timeout, readTimerTask);
+                readTimer = scheduler.newTimer(readTimerTask);
             }
-        } else if (writeTimer == null) {
-            writeProgress = System.nanoTime();
-            writeTimer = scheduler.schedule(timeout, writeTimerTask);
+            return readTimer;
         }
+        if (writeTimer == null) {
+            writeTimer = scheduler.newTimer(writeTimerTask);
+        }
+        return writeTimer;
     }
 
     private void cancelTimers(int dirs) {
         if ((dirs & READ) != 0 && readTimer != null) {
             readTimer.cancel();
-            readTimer = null;
         }
         if ((dirs & WRITE) != 0 && writeTimer != null) {
             writeTimer.cancel();
-            writeTimer = null;
         }
     }
 
@@ -618,11 +632,6 @@ public final class BuffereventCore implements Bufferevent {
     private void timerFired(int dir) {
         lock.lock();
         try {
-            if (dir == READ) {
-                readTimer = null;
-            } else {
-                writeTimer = null;
-            }
             long timeout = dir == READ ? readTimeout : writeTimeout;
             if (freed || timeout == 0 || (enabled & dir) == 0) {
                 return;
@@ -652,12 +661,7 @@ public final class BuffereventCore implements Bufferevent {
     }
 
     private void reschedule(int dir, long delay) {
-        CallbackScheduler.Timer t = scheduler.schedule(delay, dir == READ ? readTimerTask : writeTimerTask);
-        if (dir == READ) {
-            readTimer = t;
-        } else {
-            writeTimer = t;
-        }
+        timer(dir).rearm(delay);
     }
 
     // ---- flush, priority, transport ------------------------------------------------------------

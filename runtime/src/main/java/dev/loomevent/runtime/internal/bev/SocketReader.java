@@ -2,7 +2,8 @@ package dev.loomevent.runtime.internal.bev;
 
 import dev.loomevent.api.BevEvent;
 import dev.loomevent.api.Direction;
-import dev.loomevent.api.Evbuffer;
+import dev.loomevent.api.BevOption;
+import dev.loomevent.runtime.internal.buffer.ChainEvbuffer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -13,31 +14,39 @@ import java.util.concurrent.locks.LockSupport;
  * The reader of one socket bufferevent: libevent's {@code bufferevent_readcb}, as a loop.
  * <p>Reader virtual thread only. It waits (parked) until reading is enabled, not suspended and the
  * input is below the read high-watermark; then it blocks in a read of at most
- * {@code min(high - length, 16 KiB)} bytes. While blocked it holds only a {@value #SMALL}-byte heap
- * buffer, so an idle connection costs little; when a read fills that buffer and the socket has
- * more ({@code available()}), it reads the rest at once into a pooled 16 KiB buffer, and keeps doing
- * so while data keeps coming (streaming), returning to the small blocking read when the socket
- * runs dry.
- * <p>Bytes read are <em>staged</em> in those buffers and appended to the input under the
- * bufferevent's lock, as far as the watermark and the enabled state allow: bytes read while the
- * user disabled reading, or beyond a lowered high-watermark, wait in the stage and are never seen
- * in the input until reading may go on. An EOF or error waits behind the staged bytes, so the
- * event callback always sees every byte that came before it.
+ * {@code min(high - length, }{@value #SMALL}{@code )} bytes into a small heap buffer, so that an idle
+ * connection holds little. When a read fills that buffer the socket probably has more: the reader
+ * goes <em>streaming</em>, and while {@code available()} says bytes are waiting it reads them
+ * straight into the input's segments ({@link ChainEvbuffer#readFrom}, up to 16 KiB and never past
+ * the high-watermark) — a read that cannot block, done under the lock — returning to the small
+ * blocking read when the socket runs dry.
+ * <p>Bytes of a blocking read are <em>staged</em> in the small buffer and appended under the
+ * bufferevent's lock, as far as the watermark and the enabled state allow: bytes read while the user
+ * disabled reading, or beyond a lowered high-watermark, wait in the stage and are never seen in the
+ * input until reading may go on. An EOF or error waits behind the staged bytes, so the event
+ * callback always sees every byte that came before it.
  */
 final class SocketReader implements Runnable {
     /** Bytes of the buffer a blocked read holds. */
     static final int SMALL = 128;
+    /** Most bytes one bulk read appends: libevent's {@code MAX_SINGLE_READ_DEFAULT}. */
+    static final int MAX_READ = 16384;
     private static final int NO_END = 0;
     private static final int END_EOF = 1;
     private static final int END_ERROR = 2;
+    /** {@link #await()}: a bulk read happened; loop again. */
+    private static final int AGAIN = 0;
+    /** {@link #await()}: the thread must end. */
+    private static final int STOP = -1;
 
     private final SocketOps ops;
     private final BuffereventCore core;
     private final SocketChannel channel;
     private final int generation;
+    /** Staged bytes of the last blocking read, in [position, limit). */
     private final ByteBuffer small = ByteBuffer.allocate(SMALL).limit(0);
-    /** Staged bulk bytes (a pooled direct buffer, or heap leftovers), or null. */
-    private ByteBuffer bulk;
+    /** Bytes a previous bufferevent of this channel took and left, or null. */
+    private ByteBuffer leftover;
     private boolean streaming;
     private int stagedEnd = NO_END;
     private IOException stagedError;
@@ -53,17 +62,15 @@ final class SocketReader implements Runnable {
 
     @Override
     public void run() {
-        bulk = Leftovers.take(channel);
-        try {
-            while (true) {
-                int budget = await();
-                if (budget < 0) {
-                    return;
-                }
+        leftover = Leftovers.take(channel);
+        while (true) {
+            int budget = await();
+            if (budget == STOP) {
+                return;
+            }
+            if (budget > 0) {
                 read(budget);
             }
-        } finally {
-            releaseBulk();
         }
     }
 
@@ -71,10 +78,14 @@ final class SocketReader implements Runnable {
         return ops.generation != generation || core.isFreed();
     }
 
+    private boolean staged() {
+        return small.hasRemaining() || leftover != null;
+    }
+
     /**
-     * Appends staged bytes and delivers a staged EOF/error as far as allowed, then waits until a
-     * new read may start; returns its budget, or -1 when the thread must end. Takes the lock once
-     * per message in the steady state.
+     * Appends staged bytes and delivers a staged EOF/error as far as allowed, does one bulk read
+     * when streaming, or waits until a blocking read may start and returns its budget. Takes the
+     * lock once per message in the steady state.
      */
     private int await() {
         core.lock.lock();
@@ -83,12 +94,12 @@ final class SocketReader implements Runnable {
                 ops.readerParked = true;
                 if (stopped()) {
                     leave();
-                    return -1;
+                    return STOP;
                 }
                 if (core.active(BuffereventCore.READ)) {
                     long high = core.readHigh();
                     long room = high == 0 ? Long.MAX_VALUE : high - core.input().length();
-                    if (small.hasRemaining() || bulk != null) {
+                    if (staged()) {
                         if (room > 0) {
                             deliver(room);
                             continue;
@@ -99,7 +110,10 @@ final class SocketReader implements Runnable {
                     } else if (room > 0) {
                         endHold();
                         ops.readerParked = false;
-                        return (int) Math.min(room, BufferPool.SIZE);
+                        if (streaming && bulkRead((int) Math.min(room, MAX_READ))) {
+                            return AGAIN;
+                        }
+                        return (int) Math.min(room, SMALL);
                     }
                     if (holdStart == 0) {
                         holdStart = System.nanoTime();
@@ -117,6 +131,33 @@ final class SocketReader implements Runnable {
         }
     }
 
+    /**
+     * Reads what the socket already holds straight into the input; returns false (and stops
+     * streaming) when it holds nothing. Lock held: the read cannot block.
+     */
+    private boolean bulkRead(int max) {
+        try {
+            if (stream == null) {
+                stream = channel.socket().getInputStream();
+            }
+            int avail = stream.available();
+            if (avail <= 0) {
+                streaming = false;
+                return false;
+            }
+            int n = core.in().readFrom(channel, Math.min(avail, max));
+            if (n < 0) {
+                stagedEnd = END_EOF;
+            } else {
+                appended(n);
+            }
+        } catch (IOException e) {
+            stagedEnd = END_ERROR;
+            stagedError = e;
+        }
+        return true;
+    }
+
     private void endHold() {
         if (holdStart != 0) {
             core.counters.heldAtHighWatermark(System.nanoTime() - holdStart);
@@ -129,28 +170,32 @@ final class SocketReader implements Runnable {
     /** Appends up to {@code room} staged bytes and posts the read callback. Lock held. */
     private void deliver(long room) {
         endHold();
-        Evbuffer input = core.input();
-        long appended = 0;
-        if (small.hasRemaining()) {
-            appended += appendSome(input, small, room);
-        }
-        if (bulk != null && room - appended > 0) {
-            appended += appendSome(input, bulk, room - appended);
-            if (!bulk.hasRemaining()) {
-                releaseBulk();
+        ChainEvbuffer input = core.in();
+        long n = 0;
+        if (leftover != null) {
+            n += appendSome(input, leftover, room);
+            if (!leftover.hasRemaining()) {
+                leftover = null;
             }
         }
-        if (appended > 0) {
-            core.counters.bytesRead(appended);
+        if (small.hasRemaining() && room - n > 0) {
+            n += appendSome(input, small, room - n);
+        }
+        appended(n);
+    }
+
+    private void appended(long n) {
+        if (n > 0) {
+            core.counters.bytesRead(n);
             if (ops.listenerStats != null) {
-                ops.listenerStats.bytesRead(appended);
+                ops.listenerStats.bytesRead(n);
             }
             core.readProgressed();
             core.postReadIfAboveLow();
         }
     }
 
-    private static int appendSome(Evbuffer input, ByteBuffer b, long max) {
+    private static int appendSome(ChainEvbuffer input, ByteBuffer b, long max) {
         if (b.remaining() <= max) {
             return BevBuffers.append(input, b);
         }
@@ -174,91 +219,38 @@ final class SocketReader implements Runnable {
         }
         stagedEnd = NO_END;
         stagedError = null;
+        streaming = false;
         core.disableInternal(BuffereventCore.READ);
         core.post(false, false, events);
     }
 
     /** The channel is no longer ours: bytes we took from it go to its next bufferevent. Lock held. */
     private void leave() {
-        if (channel.isOpen() && !core.options().contains(dev.loomevent.api.BevOption.CLOSE_ON_FREE)) {
-            Leftovers.put(channel, small);
-            if (bulk != null) {
-                Leftovers.put(channel, bulk);
+        if (channel.isOpen() && !core.options().contains(BevOption.CLOSE_ON_FREE)) {
+            if (leftover != null) {
+                Leftovers.put(channel, leftover);
             }
+            Leftovers.put(channel, small);
         }
+        leftover = null;
         small.limit(0);
     }
 
-    /** Reads without the lock; the result is staged for the next {@link #await()}. */
+    /** The blocking read, without the lock; the result is staged for the next {@link #await()}. */
     private void read(int budget) {
-        boolean smallFilled = false;
+        small.clear().limit(budget);
         try {
-            if (streaming) {
-                int avail = available();
-                if (avail > 0) {
-                    readBulk(Math.min(avail, budget));
-                    return;
-                }
-                streaming = false;
-            }
-            small.clear().limit(Math.min(SMALL, budget));
             int n = channel.read(small);
             small.flip();
-            smallFilled = true;
             if (n < 0) {
                 stagedEnd = END_EOF;
-                return;
-            }
-            if (n == small.capacity() && budget > n) {
-                int avail = available();
-                if (avail > 0) {
-                    streaming = true;
-                    readBulk(Math.min(avail, budget - n));
-                }
+            } else if (n == small.capacity()) {
+                streaming = true;
             }
         } catch (IOException e) {
-            if (!smallFilled) {
-                small.limit(0);
-            }
+            small.limit(0);
             stagedEnd = END_ERROR;
             stagedError = e;
-        }
-    }
-
-    /** Reads at most {@code max} bytes that are known to be there, so it does not block. */
-    private void readBulk(int max) throws IOException {
-        ByteBuffer b = BufferPool.take();
-        b.limit(Math.min(max, b.capacity()));
-        int n;
-        try {
-            n = channel.read(b);
-        } catch (IOException e) {
-            BufferPool.release(b);
-            throw e;
-        }
-        b.flip();
-        if (n < 0) {
-            stagedEnd = END_EOF;
-        }
-        if (b.hasRemaining()) {
-            bulk = b;
-        } else {
-            BufferPool.release(b);
-        }
-    }
-
-    private int available() throws IOException {
-        if (stream == null) {
-            stream = channel.socket().getInputStream();
-        }
-        return stream.available();
-    }
-
-    private void releaseBulk() {
-        ByteBuffer b = bulk;
-        bulk = null;
-        if (b != null && b.isDirect() && b.capacity() == BufferPool.SIZE) {
-            BufferPool.release(b);
         }
     }
 }

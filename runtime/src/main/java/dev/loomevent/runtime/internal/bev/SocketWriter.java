@@ -3,7 +3,6 @@ package dev.loomevent.runtime.internal.bev;
 import dev.loomevent.api.BevEvent;
 import dev.loomevent.api.Direction;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.locks.LockSupport;
 
@@ -11,11 +10,12 @@ import java.util.concurrent.locks.LockSupport;
  * The writer of one socket bufferevent: libevent's {@code bufferevent_writecb}, as a loop.
  * <p>Writer virtual thread only. It parks while writing is disabled or suspended or the output is
  * empty, and is unparked (only when parked) by whoever adds to the output or enables writing.
- * Each round it moves up to 16 KiB from the front of the output into a pooled direct buffer under
- * the lock, writes it without the lock (blocking, so a slow peer slows only this thread), gives
- * the buffer back, and — at the next round, under the same lock acquisition that takes the next
- * bytes — posts the write callback if the output is at or below the write low-watermark. An idle
- * writer holds no buffer.
+ * Each round it sends up to 16 KiB from the front of the output with one gathering write straight
+ * from the output's segments ({@link dev.loomevent.runtime.internal.buffer.ChainEvbuffer#writeTo}:
+ * the blocking write happens without the lock, so a slow peer slows only this thread and users
+ * keep adding meanwhile), and — at the next round, under the lock acquisition that decides whether
+ * to go on — posts the write callback if the output is at or below the write low-watermark. An
+ * idle writer holds no buffer.
  */
 final class SocketWriter implements Runnable {
     private final SocketOps ops;
@@ -36,25 +36,20 @@ final class SocketWriter implements Runnable {
         return ops.generation != generation || core.isFreed();
     }
 
+    /** Most bytes one write sends: libevent's {@code MAX_SINGLE_WRITE_DEFAULT}. */
+    static final int MAX_WRITE = 16384;
+
     @Override
     public void run() {
-        while (true) {
-            ByteBuffer buf = next();
-            if (buf == null) {
-                return;
-            }
-            int n = buf.remaining();
+        while (next()) {
+            long n;
             try {
-                while (buf.hasRemaining()) {
-                    channel.write(buf);
-                }
+                n = core.out().writeTo(channel, MAX_WRITE);
             } catch (IOException e) {
-                BufferPool.release(buf);
                 ops.writerBusy = false;
                 failed(e);
                 continue;
             }
-            BufferPool.release(buf);
             core.counters.bytesWritten(n);
             if (ops.listenerStats != null) {
                 ops.listenerStats.bytesWritten(n);
@@ -65,10 +60,10 @@ final class SocketWriter implements Runnable {
     }
 
     /**
-     * Reports the last round, then waits for bytes that may be written and takes up to 16 KiB of
-     * them; returns null when the thread must end.
+     * Reports the last round, then waits for bytes that may be written; returns false when the
+     * thread must end.
      */
-    private ByteBuffer next() {
+    private boolean next() {
         boolean freeNow = false;
         core.lock.lock();
         try {
@@ -82,7 +77,7 @@ final class SocketWriter implements Runnable {
             while (true) {
                 ops.writerParked = true;
                 if (stopped()) {
-                    return null;
+                    return false;
                 }
                 long len = core.output().length();
                 if (len > 0 && core.active(BuffereventCore.WRITE)) {
@@ -90,7 +85,7 @@ final class SocketWriter implements Runnable {
                 }
                 if (len == 0 && core.closingAfterFlush()) {
                     freeNow = true;
-                    return null;
+                    return false;
                 }
                 core.lock.unlock();
                 try {
@@ -101,10 +96,7 @@ final class SocketWriter implements Runnable {
             }
             ops.writerParked = false;
             ops.writerBusy = true;
-            ByteBuffer buf = BufferPool.take();
-            BevBuffers.take(core.output(), buf);
-            buf.flip();
-            return buf;
+            return true;
         } finally {
             core.lock.unlock();
             if (freeNow) {

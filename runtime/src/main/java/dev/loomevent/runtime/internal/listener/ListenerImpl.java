@@ -8,6 +8,7 @@ import dev.loomevent.api.ListenerErrorCallback;
 import dev.loomevent.api.ListenerOption;
 import dev.loomevent.api.stats.CallbackKind;
 import dev.loomevent.api.stats.ListenerStats;
+import dev.loomevent.runtime.internal.base.Activation;
 import dev.loomevent.runtime.internal.base.CallbackScheduler;
 import dev.loomevent.runtime.internal.stats.Registry;
 import java.io.IOException;
@@ -202,11 +203,22 @@ public final class ListenerImpl implements Listener {
         stats.recordAccepted();
         AcceptedChannels.put(ch, stats);
         EventBase target = group != null ? group.next(distribution) : base;
-        CallbackScheduler.of(target).defer(() -> deliver(ch, peer, CallbackScheduler.of(target)));
+        hand(ch, peer, target);
+    }
+
+    /** Queues the accept callback on {@code target}'s callback thread, counted there as ACCEPT. */
+    private void hand(SocketChannel ch, SocketAddress peer, EventBase target) {
+        CallbackScheduler on = CallbackScheduler.of(target);
+        on.activate(new Activation(target.priorities() / 2, CallbackKind.ACCEPT) {
+            @Override
+            protected void fire() {
+                deliver(ch, peer, target);
+            }
+        });
     }
 
     /** Callback thread of the chosen base. */
-    private void deliver(SocketChannel ch, SocketAddress peer, CallbackScheduler on) {
+    private void deliver(SocketChannel ch, SocketAddress peer, EventBase on) {
         AcceptCallback cb = callback;
         if (freed || cb == null) {
             AcceptedChannels.claim(ch);
@@ -217,13 +229,11 @@ public final class ListenerImpl implements Listener {
             held.add(new Object[] {ch, peer, on});
             return;
         }
-        long t0 = System.nanoTime();
         try {
             cb.onAccept(this, ch, peer, arg);
         } catch (Throwable t) {
-            on.reportCallbackException(t);
+            CallbackScheduler.of(on).reportCallbackException(t);
         }
-        on.counters().callbackRan(CallbackKind.ACCEPT, System.nanoTime() - t0);
     }
 
     private void reportError(IOException e) {
@@ -257,9 +267,7 @@ public final class ListenerImpl implements Listener {
         }
         Object[] h;
         while ((h = held.poll()) != null) {
-            Object[] item = h;
-            CallbackScheduler on = (CallbackScheduler) item[2];
-            on.defer(() -> deliver((SocketChannel) item[0], (SocketAddress) item[1], on));
+            hand((SocketChannel) h[0], (SocketAddress) h[1], (EventBase) h[2]);
         }
         LockSupport.unpark(acceptor);
     }
