@@ -75,6 +75,35 @@ final class Loopback implements AutoCloseable {
         return b.array();
     }
 
+    /** Waits (bounded, by yielding; no sleep) until {@code condition} holds. */
+    static void await(String what, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.yield();
+        }
+    }
+
+    /** A bufferevent over the server side of a fresh loopback connection, and the client side. */
+    record Pair(dev.loomevent.api.Bufferevent bev, SocketChannel peer) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            peer.close();
+        }
+    }
+
+    /** Connects a raw client and wraps the accepted side in a socket bufferevent with {@code options}. */
+    Pair pair(java.util.Set<dev.loomevent.api.BevOption> options) throws Exception {
+        try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open()) {
+            server.bind(anyPort());
+            SocketChannel peer = SocketChannel.open(server.getLocalAddress());
+            SocketChannel accepted = server.accept();
+            return new Pair(dev.loomevent.api.Bufferevent.socket(base, accepted, options), peer);
+        }
+    }
+
     @Override
     public void close() {
         base.free();
