@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Idle connections: each does one exchange (so the server has surely set it up), then stays open
- * and silent until the run stops.
+ * and silent until the run stops (in a mixed run with message counts: closes after it).
  * <p>Runner thread; sessions run on their connection's thread.
  */
 final class Idle extends Workload {
@@ -65,6 +65,8 @@ final class Idle extends Workload {
         void echoed(long seq, long now) {
             part.echoed(now - sentAt, format.size());
             ready.incrementAndGet();
+            // in a counted mixed run the idle connections must not outlive the counted work
+            finished = ctx.config.counted() && ctx.config.scenario() != Scenario.IDLE;
         }
     }
 }

@@ -16,10 +16,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Each scenario against an in-process echo server, with small counts. */
+/** Each scenario against an in-process echo server, with small counts, over both client transports. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ScenarioTest {
     private RunningTarget target;
@@ -40,14 +41,19 @@ class ScenarioTest {
     }
 
     static RunResult run(ScenarioConfig config, RunningTarget target) {
+        return run(config, target, "socket");
+    }
+
+    static RunResult run(ScenarioConfig config, RunningTarget target, String client) {
         int size = config.scenario() == Scenario.MIXED ? 16384 : config.size();
-        return LoadRun.run(config, target, ClientTransports.create("socket", ClientTransports.readBufferFor(size)),
+        return LoadRun.run(config, target, ClientTransports.create(client, ClientTransports.readBufferFor(size)),
                 ProgressListener.NONE);
     }
 
-    @Test
-    void pingpongEchoesEveryMessageOfEveryConnection() {
-        RunResult r = run(counted(Scenario.PINGPONG, 8, 250), target);
+    @ParameterizedTest
+    @ValueSource(strings = {"socket", "loomevent"})
+    void pingpongEchoesEveryMessageOfEveryConnection(String client) {
+        RunResult r = run(counted(Scenario.PINGPONG, 8, 250), target, client);
         assertThat(r.failure()).isNull();
         PartResult p = r.part("pingpong");
         assertThat(p.messages()).isEqualTo(8 * 250);
@@ -57,36 +63,40 @@ class ScenarioTest {
         assertThat(p.errors()).isZero();
     }
 
-    @Test
-    void openLoopSendsTheGivenCountAtTheGivenRate() {
-        RunResult r = run(counted(Scenario.RATE, 4, 100).withRate(4000), target);
+    @ParameterizedTest
+    @ValueSource(strings = {"socket", "loomevent"})
+    void openLoopSendsTheGivenCountAtTheGivenRate(String client) {
+        RunResult r = run(counted(Scenario.RATE, 4, 100).withRate(4000), target, client);
         assertThat(r.failure()).isNull();
         assertThat(r.part("rate").messages()).isEqualTo(400);
         assertThat(r.part("rate").latency().getTotalCount()).isEqualTo(400);
     }
 
-    @Test
-    void streamEchoesEveryChunk() {
-        RunResult r = run(counted(Scenario.STREAM, 3, 40).withSize(16384).withWindow(4), target);
+    @ParameterizedTest
+    @ValueSource(strings = {"socket", "loomevent"})
+    void streamEchoesEveryChunk(String client) {
+        RunResult r = run(counted(Scenario.STREAM, 3, 40).withSize(16384).withWindow(4), target, client);
         assertThat(r.failure()).isNull();
         assertThat(r.part("stream").messages()).isEqualTo(120);
         assertThat(r.part("stream").bytes()).isEqualTo(120L * 16384);
     }
 
-    @Test
-    void churnOpensOneConnectionPerExchange() {
-        RunResult r = run(counted(Scenario.CHURN, 4, 25), target);
+    @ParameterizedTest
+    @ValueSource(strings = {"socket", "loomevent"})
+    void churnOpensOneConnectionPerExchange(String client) {
+        RunResult r = run(counted(Scenario.CHURN, 4, 25), target, client);
         assertThat(r.failure()).isNull();
         PartResult p = r.part("churn");
         assertThat(p.connects()).isEqualTo(100);
         assertThat(p.messages()).isEqualTo(100);
     }
 
-    @Test
-    void idleHoldsItsConnectionsAndMeasuresTheServersMemory() {
+    @ParameterizedTest
+    @ValueSource(strings = {"socket", "loomevent"})
+    void idleHoldsItsConnectionsAndMeasuresTheServersMemory(String client) {
         ScenarioConfig c = ScenarioConfig.defaults(Scenario.IDLE).withConnections(50)
                 .withTime(Duration.ofMillis(200), Duration.ZERO);
-        RunResult r = run(c, target);
+        RunResult r = run(c, target, client);
         assertThat(r.failure()).isNull();
         PartResult p = r.part("idle");
         assertThat(p.connects()).isZero(); // connected during the set-up, before the measured hold
@@ -98,48 +108,55 @@ class ScenarioTest {
         assertThat(r.memory().heapAfterKb()).isPositive();
     }
 
-    @Test
-    void mixedRunsEveryPartAtOnce() {
-        ScenarioConfig c = ScenarioConfig.defaults(Scenario.MIXED).withConnections(4).withRate(500)
-                .withIdleConnections(10).withTime(Duration.ofMillis(1500), Duration.ZERO);
-        RunResult r = run(c, target);
+    @ParameterizedTest
+    @ValueSource(strings = {"socket", "loomevent"})
+    void mixedRunsEveryPartAtOnce(String client) {
+        ScenarioConfig c = counted(Scenario.MIXED, 4, 30).withRate(2000).withIdleConnections(10);
+        RunResult r = run(c, target, client);
         assertThat(r.failure()).isNull();
         assertThat(r.parts()).extracting(PartResult::name).containsExactly("pingpong", "rate", "stream", "churn", "idle");
-        for (String part : new String[] {"pingpong", "rate", "stream", "churn", "idle"}) {
-            assertThat(r.part(part).timeline().stream().mapToLong(s -> s.messages()).sum()).as(part).isPositive();
-        }
+        assertThat(r.part("pingpong").messages()).isEqualTo(4 * 30);
+        assertThat(r.part("rate").messages()).isEqualTo(1 * 30);
+        assertThat(r.part("stream").messages()).isEqualTo(2 * 30);
+        assertThat(r.part("stream").bytes()).isEqualTo(2 * 30 * 16384L);
+        assertThat(r.part("churn").connects()).isEqualTo(2 * 30);
+        assertThat(r.part("idle").connects()).isEqualTo(10);
     }
 
-    @Test
-    void aCorruptedByteFailsTheRunLoudly() {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"socket", "loomevent"})
+    void aCorruptedByteFailsTheRunLoudly(String client) {
         try (var bad = new CorruptingEchoServer(1000)) {
-            RunResult r = run(counted(Scenario.PINGPONG, 2, 100), Targets.of("corrupt", bad));
+            RunResult r = run(counted(Scenario.PINGPONG, 2, 100), Targets.of("corrupt", bad), client);
             assertThat(r.failure()).contains("payload integrity failure").contains("first wrong byte");
         }
     }
 
-    @Test
-    void aServerThatDropsAConnectionWithEchoesOwedFailsTheRun() {
+    @ParameterizedTest
+    @ValueSource(strings = {"socket", "loomevent"})
+    void aServerThatDropsAConnectionWithEchoesOwedFailsTheRun(String client) {
         try (var dropper = new JavaEchoServer(new InetSocketAddress("127.0.0.1", 0)) {
             @Override
             protected void echo(java.nio.channels.SocketChannel ch, java.nio.ByteBuffer data) throws java.io.IOException {
                 ch.close();
             }
         }) {
-            RunResult r = run(counted(Scenario.PINGPONG, 1, 10), Targets.of("dropper", dropper));
+            RunResult r = run(counted(Scenario.PINGPONG, 1, 10), Targets.of("dropper", dropper), client);
             assertThat(r.failure()).contains("not echoed").contains("data lost");
         }
     }
 
-    @Test
-    void noServerMeansAFailedRun() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"socket", "loomevent"})
+    void noServerMeansAFailedRun(String client) throws Exception {
         InetSocketAddress closed;
         try (var s = java.nio.channels.ServerSocketChannel.open()) {
             s.bind(new InetSocketAddress("127.0.0.1", 0));
             closed = (InetSocketAddress) s.getLocalAddress();
         }
         RunResult r = run(counted(Scenario.PINGPONG, 2, 10), Targets.start("127.0.0.1:" + closed.getPort(),
-                dev.loomevent.loadtest.target.TargetOptions.inProcessDefaults()));
+                dev.loomevent.loadtest.target.TargetOptions.inProcessDefaults()), client);
         assertThat(r.failure()).contains("no connection");
     }
 
@@ -149,11 +166,12 @@ class ScenarioTest {
      * least the stall (less one send period: the first message due after the stall began), and every
      * message due in the first half of the stall waited at least half of it.
      */
-    @Test
-    void openLoopLatencyIncludesQueueingBehindAStall() {
+    @ParameterizedTest
+    @ValueSource(strings = {"socket", "loomevent"})
+    void openLoopLatencyIncludesQueueingBehindAStall(String client) {
         double rate = 2000;
         try (var staller = new StallingEchoServer(new CountDownLatch(1), 200)) {
-            RunResult r = run(counted(Scenario.RATE, 1, 1200).withRate(rate), Targets.of("staller", staller));
+            RunResult r = run(counted(Scenario.RATE, 1, 1200).withRate(rate), Targets.of("staller", staller), client);
             assertThat(r.failure()).isNull();
             long stall = staller.stallNanos();
             assertThat(stall).isPositive();
