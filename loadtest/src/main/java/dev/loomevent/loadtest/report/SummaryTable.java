@@ -30,10 +30,11 @@ public final class SummaryTable {
                 row.add(Format.count(p.messagesPerSecond()));
                 row.add(p.bytes() == 0 ? "-" : String.format(Locale.ROOT, "%.1f", p.megabytesPerSecond()));
                 row.add(p.name().equals("churn") ? Format.count(p.connectsPerSecond()) : "-");
-                row.add(Format.micros(p.latencyMicros(50)));
-                row.add(Format.micros(p.latencyMicros(99)));
-                row.add(Format.micros(p.latencyMicros(99.9)));
-                row.add(Format.micros(p.maxLatencyMicros()));
+                boolean timed = p.latency().getTotalCount() > 0;
+                row.add(timed ? Format.micros(p.latencyMicros(50)) : "-");
+                row.add(timed ? Format.micros(p.latencyMicros(99)) : "-");
+                row.add(timed ? Format.micros(p.latencyMicros(99.9)) : "-");
+                row.add(timed ? Format.micros(p.maxLatencyMicros()) : "-");
                 row.add(Long.toString(p.errors()));
                 row.add(String.format(Locale.ROOT, "%.0f%% of %d%s", 100 * r.clientCores(), r.clientCpus(),
                         r.clientBound() ? " (bottleneck)" : ""));
@@ -98,8 +99,10 @@ public final class SummaryTable {
             }
             if (r.memory() != null) {
                 MemoryResult m = r.memory();
-                notes.add(String.format(Locale.ROOT, "%s: %d idle connections: RSS +%.2f KB/conn, live heap +%.2f KB/conn, total %.2f KB/conn (%s)",
-                        r.target(), m.connections(), m.rssKbPerConnection(), m.heapKbPerConnection(), m.totalKbPerConnection(), m.note()));
+                String heap = m.heapBeforeKb() < 0 || m.heapAfterKb() < 0 ? "no JVM heap"
+                        : String.format(Locale.ROOT, "live heap +%.2f KB/conn", m.heapKbPerConnection());
+                notes.add(String.format(Locale.ROOT, "%s: %d idle connections: RSS +%.2f KB/conn, %s, total %.2f KB/conn (%s)",
+                        r.target(), m.connections(), m.rssKbPerConnection(), heap, m.totalKbPerConnection(), m.note()));
             }
         }
         return notes;
