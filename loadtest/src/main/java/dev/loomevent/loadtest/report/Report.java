@@ -75,6 +75,7 @@ public record Report(String command, List<RunResult> runs, String baseline) {
         client.put("cpus", r.clientCpus());
         client.put("cpuCores", r.clientCores());
         client.put("bottleneck", r.clientBound());
+        client.put("cpuMicrosPerMessage", r.clientCpuMicrosPerMessage() < 0 ? null : r.clientCpuMicrosPerMessage());
         m.put("client", client);
         Map<String, Object> server = new LinkedHashMap<>();
         server.put("pid", r.serverPid());
@@ -82,6 +83,7 @@ public record Report(String command, List<RunResult> runs, String baseline) {
         server.put("cpus", r.serverCpus());
         server.put("cpuCores", r.serverCores() < 0 ? null : r.serverCores());
         server.put("saturated", r.serverBound());
+        server.put("cpuMicrosPerMessage", r.serverCpuMicrosPerMessage() < 0 ? null : r.serverCpuMicrosPerMessage());
         if (r.memory() != null) {
             MemoryResult mem = r.memory();
             Map<String, Object> mm = new LinkedHashMap<>();
@@ -158,6 +160,9 @@ public record Report(String command, List<RunResult> runs, String baseline) {
             ratio.put("megabytesPerSecond", ratio(p.megabytesPerSecond(), b.megabytesPerSecond()));
             ratio.put("connectsPerSecond", ratio(p.connectsPerSecond(), b.connectsPerSecond()));
             ratio.put("p99", ratio(p.latencyMicros(99), b.latencyMicros(99)));
+            if (r.serverCpuMicrosPerMessage() > 0 && base.serverCpuMicrosPerMessage() > 0) {
+                ratio.put("serverCpuPerMessage", ratio(r.serverCpuMicrosPerMessage(), base.serverCpuMicrosPerMessage()));
+            }
             if (r.memory() != null && base.memory() != null) {
                 ratio.put("kbPerConnection", ratio(r.memory().totalKbPerConnection(), base.memory().totalKbPerConnection()));
             }
