@@ -47,7 +47,7 @@ public record Report(String command, List<RunResult> runs, String baseline) {
         root.put("command", command);
         root.put("createdAt", Instant.now().toString());
         Map<String, Object> host = new LinkedHashMap<>();
-        host.put("cpus", Runtime.getRuntime().availableProcessors());
+        host.put("cpus", machineCpus());
         host.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
         host.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         host.put("clientPid", ManagementFactory.getRuntimeMXBean().getPid());
@@ -169,6 +169,12 @@ public record Report(String command, List<RunResult> runs, String baseline) {
             m.put("ratio", ratio);
         }
         return m;
+    }
+
+    /** Returns the machine's CPUs: this process may have pinned itself to fewer. */
+    static int machineCpus() {
+        String[] cpus = new java.io.File("/sys/devices/system/cpu").list((d, n) -> n.matches("cpu[0-9]+"));
+        return cpus != null && cpus.length > 0 ? cpus.length : Runtime.getRuntime().availableProcessors();
     }
 
     /** Returns {@code a / b}, or null when {@code b} is 0. */
