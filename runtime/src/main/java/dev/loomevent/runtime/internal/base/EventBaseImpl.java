@@ -591,6 +591,9 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
         if (delay != null && delay.isNegative()) {
             throw new IllegalArgumentException("delay must not be negative, was " + delay);
         }
+        if (freed.get()) {
+            return;
+        }
         // libevent: event_base_loopexit is an event_base_once whose callback sets the exit flag.
         once(Ev.TIMEOUT, delay, (e, what, arg) -> exitFlag = true, null);
     }
