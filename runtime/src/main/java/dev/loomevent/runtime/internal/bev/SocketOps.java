@@ -48,7 +48,7 @@ public final class SocketOps implements BevOps {
     static final int FAILED = 3;
 
     /** How long a writer with nothing to send parks before it ends. */
-    static final long WRITER_IDLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+    static final long WRITER_IDLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
     private static final ThreadFactory VIRTUAL = Thread.ofVirtual().name("loomevent-io").factory();
     private static final VarHandle READER;
     private static final VarHandle WRITER;
