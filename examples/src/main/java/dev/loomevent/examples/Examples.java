@@ -16,6 +16,7 @@ public final class Examples {
     static Map<String, String> catalogue() {
         Map<String, String> all = new TreeMap<>();
         all.put("version", "prints the loomevent version (checks the engine is on the class path)");
+        all.put("prometheus-echo", "echo server with a Prometheus /metrics endpoint [echo-port [metrics-port]]");
         return all;
     }
 
@@ -33,11 +34,16 @@ public final class Examples {
         switch (name) {
             case "list" -> catalogue().forEach((k, v) -> out.printf("%-12s %s%n", k, v));
             case "version" -> out.println("loomevent " + dev.loomevent.api.Loomevent.version());
+            case "prometheus-echo" -> PrometheusEchoServer.main(rest(args));
             default -> {
                 err.println("unknown example '" + name + "'; ./loomevent example list shows them");
                 return 2;
             }
         }
         return 0;
+    }
+
+    private static String[] rest(String[] args) {
+        return java.util.Arrays.copyOfRange(args, 1, args.length);
     }
 }
