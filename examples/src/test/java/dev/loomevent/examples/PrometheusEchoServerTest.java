@@ -64,6 +64,8 @@ class PrometheusEchoServerTest {
             assertThat(scraper.settle("loomevent_listener_io_bytes_total", total, "direction=\"read\""))
                     .isEqualTo(total);
             assertThat(scraper.settle("loomevent_connections_closed_total", CLIENTS)).isEqualTo(CLIENTS);
+            assertThat(scraper.settle("loomevent_eofs_total", CLIENTS, "direction=\"read\"")).isEqualTo(CLIENTS);
+            assertThat(scraper.value("loomevent_connections_open")).isZero();
             assertThat(scraper.value("loomevent_callbacks_seconds_count", "kind=\"read\"")).isPositive();
         }
     }
