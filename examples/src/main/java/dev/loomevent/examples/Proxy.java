@@ -48,6 +48,7 @@ public final class Proxy implements AutoCloseable {
     private final long maxOutput;
     private final long readHigh;
     private final PrintStream out;
+    private final Runnable onThrottle;
     private final Listener listener;
     // Written by evbuffer callbacks on I/O threads, read by anyone: atomic.
     private final AtomicLong peakBuffered = new AtomicLong();
@@ -58,8 +59,10 @@ public final class Proxy implements AutoCloseable {
      *
      * @param maxOutput the output level that stops the other side reading (le-proxy: 512 KiB)
      * @param readHigh  each side's read high-watermark
+     * @param onThrottle told (on the callback thread) each time a side stops reading; null: nobody
      */
-    Proxy(EventBase base, SocketAddress address, SocketAddress target, long maxOutput, long readHigh, PrintStream out) {
+    Proxy(EventBase base, SocketAddress address, SocketAddress target, long maxOutput, long readHigh, PrintStream out,
+          Runnable onThrottle) {
         if (maxOutput < 2) {
             throw new IllegalArgumentException("maxOutput must be >= 2, was " + maxOutput);
         }
@@ -71,6 +74,7 @@ public final class Proxy implements AutoCloseable {
         this.maxOutput = maxOutput;
         this.readHigh = readHigh;
         this.out = out;
+        this.onThrottle = onThrottle;
         this.listener = Listener.bind(base, this::onAccept, null,
                 EnumSet.of(ListenerOption.REUSEABLE, ListenerOption.CLOSE_ON_FREE), -1, address);
     }
@@ -138,6 +142,9 @@ public final class Proxy implements AutoCloseable {
         bev.disable(Direction.READ);
         other.setWatermark(Direction.WRITE, maxOutput / 2, maxOutput);
         other.setCallbacks(this::onRead, this::onDrained, this::onEvent, bev);
+        if (onThrottle != null) {
+            onThrottle.run();
+        }
     }
 
     /** le-proxy's {@code drained_writecb}: {@code other} has sent half its output, so {@code bev} may read again. */
@@ -214,7 +221,7 @@ public final class Proxy implements AutoCloseable {
             throw new IllegalArgumentException("target-host does not resolve: '" + args[1] + "'", e);
         }
         EventBase base = EventBase.create();
-        try (Proxy proxy = new Proxy(base, Args.loopback(port), target, DEFAULT_MAX_OUTPUT, DEFAULT_READ_HIGH, out)) {
+        try (Proxy proxy = new Proxy(base, Args.loopback(port), target, DEFAULT_MAX_OUTPUT, DEFAULT_READ_HIGH, out, null)) {
             out.println("Proxying " + Args.hostPort(proxy.localAddress()) + " to " + Args.hostPort(target));
             base.dispatch();
         } finally {
