@@ -12,6 +12,9 @@ import dev.loomevent.api.Listener;
 import dev.loomevent.api.ListenerOption;
 import dev.loomevent.api.spi.LoomeventProvider;
 import dev.loomevent.api.stats.StatisticsRegistry;
+import dev.loomevent.runtime.internal.base.EventBaseGroupImpl;
+import dev.loomevent.runtime.internal.base.EventBaseImpl;
+import dev.loomevent.runtime.internal.buffer.ChainEvbuffer;
 import dev.loomevent.runtime.internal.stats.Registry;
 import java.net.SocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -31,22 +34,22 @@ public final class RuntimeProvider implements LoomeventProvider {
 
     @Override
     public EventBase newEventBase(EventBaseConfig config) {
-        throw notYet("EventBase", 5);
+        return new EventBaseImpl(config);
     }
 
     @Override
     public EventBase currentBase() {
-        return null;
+        return EventBaseImpl.current();
     }
 
     @Override
     public EventBaseGroup newEventBaseGroup(int n, EventBaseConfig template) {
-        throw notYet("EventBaseGroup", 5);
+        return new EventBaseGroupImpl(n, template);
     }
 
     @Override
     public Evbuffer newEvbuffer() {
-        throw notYet("Evbuffer", 4);
+        return new ChainEvbuffer();
     }
 
     @Override

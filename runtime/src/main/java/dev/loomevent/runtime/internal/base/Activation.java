@@ -1,5 +1,6 @@
 package dev.loomevent.runtime.internal.base;
 
+import dev.loomevent.api.stats.CallbackKind;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -12,22 +13,43 @@ public abstract class Activation {
     /** Set while queued; cleared just before {@link #fire()} so that a fire can re-activate itself. */
     private final AtomicBoolean queued = new AtomicBoolean();
     private volatile int priority;
+    private final CallbackKind kind;
 
-    /** Creates an activation with priority {@code priority} (0 = most urgent). */
+    /**
+     * Creates an activation with priority {@code priority} (0 = most urgent), counted in the base's
+     * statistics as {@link CallbackKind#DEFERRED}.
+     */
     protected Activation(int priority) {
+        this(priority, CallbackKind.DEFERRED);
+    }
+
+    /**
+     * Creates an activation with priority {@code priority} (0 = most urgent) whose runs the base
+     * counts and times as {@code kind}.
+     */
+    protected Activation(int priority, CallbackKind kind) {
         this.priority = priority;
+        this.kind = kind;
     }
 
     /** Runs the work. Callback thread only; exceptions go to the base's error handler. */
     protected abstract void fire();
+
+    /** Returns the kind the base counts this activation's runs as. Any thread. */
+    public final CallbackKind kind() {
+        return kind;
+    }
 
     /** Returns the priority. Any thread. */
     public final int priority() {
         return priority;
     }
 
-    /** Changes the priority; takes effect at the next activation. Any thread. */
-    public final void setPriority(int priority) {
+    /**
+     * Changes the priority; takes effect at the next activation. Any thread. Not final: an
+     * {@code Event} is its own activation and range-checks its priority here.
+     */
+    public void setPriority(int priority) {
         this.priority = priority;
     }
 

@@ -1,0 +1,63 @@
+package dev.loomevent.runtime.internal.buffer;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Byte searches over a region of a big-endian {@link ByteBuffer}, eight bytes at a time: a word
+ * is XORed with the wanted byte repeated, and a byte of the result is zero exactly where the word
+ * held that byte. The zero test used here is exact (no false positives from borrows), so the
+ * first hit is the most significant flagged byte, which in big-endian order is the lowest address.
+ * <p>Stateless; any thread.
+ */
+final class Scan {
+    private static final long ONES = 0x0101010101010101L;
+    private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
+    private static final long CR = '\r' * ONES;
+    private static final long LF = '\n' * ONES;
+
+    private Scan() {
+    }
+
+    /** Returns 0x80 in each byte of {@code w} that is zero, 0 elsewhere. */
+    private static long zeroBytes(long w) {
+        long t = (w & LOW7) + LOW7;
+        return ~(t | w | LOW7);
+    }
+
+    /** Index of the first {@code b} in {@code buf[from, to)}, or -1. */
+    static int indexOf(ByteBuffer buf, int from, int to, byte b) {
+        long pattern = (b & 0xFFL) * ONES;
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long z = zeroBytes(buf.getLong(i) ^ pattern);
+            if (z != 0) {
+                return i + (Long.numberOfLeadingZeros(z) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (buf.get(i) == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Index of the first CR or LF in {@code buf[from, to)}, or -1. */
+    static int indexOfCrOrLf(ByteBuffer buf, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long w = buf.getLong(i);
+            long z = zeroBytes(w ^ CR) | zeroBytes(w ^ LF);
+            if (z != 0) {
+                return i + (Long.numberOfLeadingZeros(z) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            byte c = buf.get(i);
+            if (c == '\r' || c == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
