@@ -35,6 +35,10 @@ public final class Examples {
         all.put("fibonacci", new Example("write callback keeps the output topped up with Fibonacci numbers [port] [count]", FibonacciServer::run));
         all.put("chat", new Example("chat room: each line broadcast to the other members [port]", ChatServer::run));
         all.put("embedded", new Example("EventBaseGroup service with /metrics and graceful SIGTERM [port] [metrics-port] [grace-ms] [bases]", EmbeddedService::run));
+        all.put("prometheus-echo", new Example("echo server with a Prometheus /metrics endpoint [echo-port [metrics-port]]", (args, out) -> {
+            PrometheusEchoServer.main(args);
+            return 0;
+        }));
         all.put("version", new Example("prints the loomevent version (checks the engine is on the class path)", (args, out) -> {
             out.println("loomevent " + dev.loomevent.api.Loomevent.version());
             return 0;

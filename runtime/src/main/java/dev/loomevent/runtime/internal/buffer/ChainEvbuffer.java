@@ -61,6 +61,8 @@ public final class ChainEvbuffer implements Evbuffer {
     /** A read into less free space than this takes a fresh segment instead. */
     private static final int MIN_READ_SPACE = 512;
     private static final long MAX_CONTIGUOUS = Integer.MAX_VALUE - 8;
+    /** Up to this many bytes are copied rather than shared when a reserved tail segment must move. */
+    private static final int SPLIT_COPY_LIMIT = 1024;
 
     /** Orders the locking of two buffers. */
     private final long id = IDS.incrementAndGet();
@@ -353,8 +355,8 @@ public final class ChainEvbuffer implements Evbuffer {
             }
             checkEndNotFrozen();
             for (Segment seg = s.first; seg != null; seg = seg.next) {
-                if (seg.isFile() || seg.parent != null) {
-                    throw new IllegalArgumentException("src holds file or referenced segments, which cannot be referenced again");
+                if (seg.isFile()) {
+                    throw new IllegalArgumentException("src holds file segments, which cannot be referenced");
                 }
             }
             cancelReservation();
@@ -1532,17 +1534,26 @@ public final class ChainEvbuffer implements Evbuffer {
 
     /**
      * Before this buffer's segments move elsewhere: if a reservation writes past the last
-     * segment's end, move that segment's bytes to a new segment and keep the reserved one detached.
+     * segment's end, put that segment's bytes into a new segment (a copy when small, else a view
+     * sharing the storage) and keep the reserved one detached for the reserving thread. This is
+     * the echo path: the reader is usually blocked in a read while the callback moves input to
+     * output.
      */
     private void protectReservedTail() {
         if (!isReservedInChain(last)) {
             return;
         }
         Segment r = last;
-        Segment copy = pool.acquire(r.end - r.start);
         int k = r.end - r.start;
-        copy.buf.put(0, r.buf, r.start, k);
-        copy.end = k;
+        Segment copy;
+        if (k <= SPLIT_COPY_LIMIT) {
+            copy = pool.acquire(k);
+            copy.buf.put(0, r.buf, r.start, k);
+            copy.end = k;
+        } else {
+            // The reader keeps writing after r.end; the moved bytes before it can share storage.
+            copy = r.view(r.start, r.end);
+        }
         copy.next = null;
         if (first == r) {
             first = copy;
