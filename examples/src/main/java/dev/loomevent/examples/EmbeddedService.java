@@ -77,6 +77,7 @@ public final class EmbeddedService {
     private final EventBaseGroup group;
     private final Listener listener;
     private final PrometheusMeterRegistry registry;
+    private final LoomeventMetrics metrics;
     private final Counter replies;
     private final ExecutorService httpExecutor;
     private final HttpServer http;
@@ -90,7 +91,8 @@ public final class EmbeddedService {
     EmbeddedService(int port, int metricsPort, int bases, PrintStream out) {
         this.out = out;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new LoomeventMetrics().bindTo(registry);
+        this.metrics = new LoomeventMetrics();
+        metrics.bindTo(registry);
         this.replies = Counter.builder("service.replies").description("Replies the service has queued").register(registry);
         this.group = EventBaseGroup.create(bases, EventBaseConfig.DEFAULT.withName("embedded"));
         this.listener = Listener.bind(group, EventBaseGroup.Distribution.ROUND_ROBIN, this::onAccept, null,
@@ -230,7 +232,8 @@ public final class EmbeddedService {
 
     /**
      * Stops accepting, closes every connection gracefully within {@code grace}, then frees the
-     * group and stops the HTTP server. Any thread but a callback thread of the group.
+     * group, stops the HTTP server and closes the metrics binder. Any thread but a callback thread
+     * of the group.
      *
      * @return how many connections were still open at the deadline and freed without waiting
      */
@@ -262,6 +265,7 @@ public final class EmbeddedService {
         group.free(); // frees whatever did not close in time, and ends the bases' threads
         http.stop(0);
         httpExecutor.close();
+        metrics.close(); // ends its JFR recording stream (virtual-thread metrics), a thread of ours
         return forced;
     }
 
