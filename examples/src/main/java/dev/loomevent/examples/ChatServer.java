@@ -104,7 +104,7 @@ public final class ChatServer implements AutoCloseable {
         }
     }
 
-    /** Stops accepting and frees every member's connection. */
+    /** Stops accepting and frees every member's connection. Callback thread only ({@code base.execute} from elsewhere). */
     @Override
     public void close() {
         listener.free();

@@ -75,7 +75,7 @@ public final class Examples {
     static int run(String[] args, PrintStream out, PrintStream err) {
         String name = args.length == 0 ? "list" : args[0];
         if (name.equals("list")) {
-            catalogue().forEach((k, v) -> out.printf("%-12s %s%n", k, v));
+            catalogue().forEach((k, v) -> out.printf("%-16s %s%n", k, v));
             return 0;
         }
         Example example = EXAMPLES.get(name);
