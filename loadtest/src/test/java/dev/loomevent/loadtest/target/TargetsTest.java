@@ -99,6 +99,8 @@ class TargetsTest {
     @Test
     void theLibeventServerIsBuiltAndEchoes() {
         assumeTrue(Files.exists(Path.of("/usr/include/event2/bufferevent.h")), "libevent-dev is not installed");
+        assumeTrue(java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, "gcc"))), "gcc is not installed");
         try (RunningTarget t = Targets.start("libevent", child())) {
             RunResult r = pingpong(t);
             assertThat(r.failure()).isNull();
