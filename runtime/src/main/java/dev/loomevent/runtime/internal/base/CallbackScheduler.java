@@ -17,6 +17,20 @@ public interface CallbackScheduler {
     }
 
     /**
+     * A timer armed again and again, such as a bufferevent's read timeout pushed forward after every
+     * read. Re-arming to a later deadline costs a volatile store while the timer is pending (the
+     * heap is only touched when the old deadline comes due); re-arming after expiry but before the
+     * task ran cancels that run. Any thread.
+     */
+    interface RearmableTimer extends Timer {
+        /** Arms the timer to run its task once {@code delayNanos} have passed from now, replacing any earlier arming. */
+        void rearm(long delayNanos);
+
+        /** Returns whether the timer is armed and has not run since. */
+        boolean isArmed();
+    }
+
+    /**
      * Queues {@code activation} to fire on the callback thread, unless it is already queued
      * (coalescing). Wakes the callback thread only on the empty to non-empty edge. Any thread.
      */
@@ -37,6 +51,46 @@ public interface CallbackScheduler {
      * @return a handle that cancels it
      */
     Timer schedule(long delayNanos, Runnable task);
+
+    /**
+     * Creates a disarmed {@link RearmableTimer} that runs {@code task} on the callback thread each time
+     * it expires. The default builds it from {@link #schedule}; the runtime's base overrides it with
+     * the cheap lazy version. Any thread.
+     */
+    default RearmableTimer newTimer(Runnable task) {
+        return new RearmableTimer() {
+            // volatile: re-armed and cancelled from any thread; the latest arming wins.
+            private volatile Timer current;
+
+            @Override
+            public void rearm(long delayNanos) {
+                Timer[] self = new Timer[1];
+                self[0] = schedule(delayNanos, () -> {
+                    if (current == self[0]) {
+                        current = null;
+                        task.run();
+                    }
+                });
+                Timer old = current;
+                current = self[0];
+                if (old != null) {
+                    old.cancel();
+                }
+            }
+
+            @Override
+            public boolean isArmed() {
+                return current != null;
+            }
+
+            @Override
+            public boolean cancel() {
+                Timer old = current;
+                current = null;
+                return old != null && old.cancel();
+            }
+        };
+    }
 
     /** Returns the base's clock (nanoseconds, cached per loop round on the callback thread). Any thread. */
     long nanoTime();

@@ -54,6 +54,15 @@ public final class BaseCounters implements EventBaseStats {
         callbackNanos[kind.ordinal()].add(nanos);
     }
 
+    /**
+     * Records {@code count} callbacks of {@code kind} that ran for {@code nanos} in all; the callback
+     * thread adds up a run of callbacks and records it once, which keeps the hot loop cheap.
+     */
+    public void callbacksRan(CallbackKind kind, long count, long nanos) {
+        callbacks[kind.ordinal()].add(count);
+        callbackNanos[kind.ordinal()].add(nanos);
+    }
+
     /** Records an exception thrown by a user callback. */
     public void callbackThrew() {
         callbackExceptions.increment();
@@ -62,6 +71,11 @@ public final class BaseCounters implements EventBaseStats {
     /** Records an activation queued. */
     public void activationQueued() {
         activations.increment();
+    }
+
+    /** Records {@code n} activations queued; counted by the consumer so producers pay nothing. */
+    public void activationsQueued(long n) {
+        activations.add(n);
     }
 
     /** Records a loop round. */
