@@ -9,7 +9,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.loomevent.api.EolStyle;
 import dev.loomevent.api.Evbuffer;
+import dev.loomevent.api.EvbufferCbInfo;
 import dev.loomevent.api.EvbufferPtr;
+import dev.loomevent.api.EventBase;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -18,9 +20,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** References, multicast, file segments and the pool: the segment kinds other than plain memory. */
@@ -290,6 +295,38 @@ class ChainEvbufferSegmentsTest {
             assertThat(b).isInstanceOf(ChainEvbuffer.class);
             b.add(bytes("x"));
             assertThat(b.length()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @Timeout(20)
+    void deferredCallbacksRunOnTheBaseCallbackThread() throws InterruptedException {
+        EventBase base = EventBase.create();
+        try {
+            base.start();
+            ChainEvbuffer b = buf();
+            b.deferCallbacks(base);
+            CountDownLatch ran = new CountDownLatch(1);
+            boolean[] onBaseThread = new boolean[1];
+            EvbufferCbInfo[] seen = new EvbufferCbInfo[1];
+            b.addCallback((x, info) -> {
+                onBaseThread[0] = base.inCallbackThread();
+                seen[0] = info;
+                ran.countDown();
+            });
+            b.lock();
+            try {
+                b.add(bytes("abc"));
+                b.drain(1);
+            } finally {
+                b.unlock();
+            }
+            assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(onBaseThread[0]).isTrue();
+            assertThat(seen[0].origSize() + seen[0].nAdded() - seen[0].nDeleted()).isEqualTo(2);
+            b.free();
+        } finally {
+            base.free();
         }
     }
 }
