@@ -1815,28 +1815,44 @@ public final class ChainEvbuffer implements Evbuffer {
         return n;
     }
 
-    /** Position of the first occurrence of {@code what} (non-empty) wholly inside {@code [from, to)}, or -1. */
+    /**
+     * Position of the first occurrence of {@code what} (non-empty) wholly inside {@code [from, to)},
+     * or -1. One pass over the segments: candidates are found with the word-at-a-time scan, and
+     * each is compared from where it lies, without walking the chain again.
+     */
     private long find(byte[] what, long from, long to) {
         long lastStart = to - what.length;
+        if (from > lastStart) {
+            return -1;
+        }
+        locate(from);
+        Segment s = locSeg;
+        int idx = locIdx;
+        long base = from - (idx - s.start); // position of s.start
         byte b0 = what[0];
-        long p = from;
-        while (p <= lastStart) {
-            long at = indexOf(b0, p, lastStart + 1);
-            if (at < 0) {
-                return -1;
+        while (s != null && base + (idx - s.start) <= lastStart) {
+            int end = (int) Math.min(s.end, s.start + (lastStart + 1 - base));
+            int hit = Scan.indexOf(s.buf, idx, end, b0);
+            if (hit >= 0) {
+                if (what.length == 1 || matchesAt(s, hit, what)) {
+                    return base + (hit - s.start);
+                }
+                idx = hit + 1;
+                if (idx < s.end) {
+                    continue;
+                }
             }
-            if (what.length == 1 || matchesAt(at, what)) {
-                return at;
+            base += s.end - s.start;
+            s = s.next;
+            if (s != null) {
+                idx = s.start;
             }
-            p = at + 1;
         }
         return -1;
     }
 
-    private boolean matchesAt(long at, byte[] what) {
-        locate(at);
-        Segment s = locSeg;
-        int idx = locIdx;
+    /** Whether {@code what} starts at storage index {@code idx} of {@code s}; the bytes exist. */
+    private static boolean matchesAt(Segment s, int idx, byte[] what) {
         for (byte w : what) {
             while (idx >= s.end) {
                 s = s.next;
