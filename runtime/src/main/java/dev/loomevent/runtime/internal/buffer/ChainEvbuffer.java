@@ -72,6 +72,14 @@ public final class ChainEvbuffer implements Evbuffer {
     /** A read into less free space than this takes a fresh segment instead. */
     private static final int MIN_READ_SPACE = 512;
     private static final long MAX_CONTIGUOUS = Integer.MAX_VALUE - 8;
+    /**
+     * Whether a buffer drained empty keeps its last segment for the next add (system property
+     * {@code loomevent.evbuffer.keepSpare}, default false). Off, an empty buffer holds no segment,
+     * as idle connections want; on, a steady add-then-drain stream skips the pool's two atomic
+     * operations per message, at the price of one segment per buffer that ever held bytes
+     * (measured in docs/benchmarks.md, section Evbuffer).
+     */
+    static final boolean KEEP_SPARE = Boolean.getBoolean("loomevent.evbuffer.keepSpare");
     /** Up to this many bytes are copied rather than shared when a reserved tail segment must move. */
     private static final int SPLIT_COPY_LIMIT = 1024;
 
@@ -1539,11 +1547,19 @@ public final class ChainEvbuffer implements Evbuffer {
         setLength(length - n);
     }
 
-    /** Gives up a segment leaving the chain, unless a reservation still writes into it. */
+    /**
+     * Gives up a segment leaving the chain, unless a reservation still writes into it. With
+     * {@link #KEEP_SPARE}, the last segment of a buffer drained empty is kept as the spare.
+     */
     private void releaseFromChain(Segment s) {
         if (resvInChain && !resvDetached && resvCount > 0 && resvSegs[0] == s) {
             s.start = s.end;
             resvDetached = true;
+            return;
+        }
+        if (KEEP_SPARE && s == last && spare == null && s.pool == pool && s.reusableInPlace()) {
+            s.reset();
+            spare = s;
             return;
         }
         s.release();

@@ -67,8 +67,12 @@ class ChainEvbufferTest {
         assertThat(b.segmentCount()).isZero();
         assertThat(b.contiguousSpace()).isZero();
         b.add(bytes("hello"));
+        int idle = SMALL.idle();
         b.drain(5);
         assertThat(b.segmentCount()).isZero();
+        if (!ChainEvbuffer.KEEP_SPARE) {
+            assertThat(SMALL.idle()).as("the drained segment went back to the pool").isEqualTo(idle + 1);
+        }
     }
 
     @Test
