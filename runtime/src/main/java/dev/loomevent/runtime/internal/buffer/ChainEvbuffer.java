@@ -989,21 +989,23 @@ public final class ChainEvbuffer implements Evbuffer {
         try {
             checkEndNotFrozen();
             cancelReservation();
-            ensureReservationArrays(maxVecs);
             int want = (int) size;
+            // More vectors than the tail plus one per pooled segment would never be used.
+            int cap = (int) Math.min(maxVecs, want / pool.segmentSize() + 2L);
+            ensureReservationArrays(cap);
             Segment t = last;
             int n = 0;
             long got = 0;
             boolean useTail = t != null && !t.immutable && t.writable() > 0
-                    && (maxVecs > 1 ? true : t.writable() >= Math.max(want, 1));
+                    && (cap > 1 || t.writable() >= Math.max(want, 1));
             if (useTail) {
                 resvSegs[n++] = t;
                 got = t.writable();
                 resvInChain = true;
             }
-            while (n == 0 || (got < want && n < maxVecs)) {
-                int need = (int) Math.min(Integer.MAX_VALUE, Math.max(want - got, 1));
-                Segment s = n == maxVecs - 1 ? takeFresh(need) : takeFresh();
+            while (n == 0 || (got < want && n < cap)) {
+                int need = (int) Math.max(want - got, 1);
+                Segment s = n == cap - 1 ? takeFresh(need) : takeFresh();
                 resvSegs[n++] = s;
                 got += s.writable();
             }

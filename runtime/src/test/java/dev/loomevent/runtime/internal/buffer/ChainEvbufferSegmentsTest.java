@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -328,5 +329,14 @@ class ChainEvbufferSegmentsTest {
         } finally {
             base.free();
         }
+    }
+
+    @Test
+    void reserveWithHugeVectorCountUsesOnlyWhatItNeeds() {
+        ChainEvbuffer b = buf();
+        ByteBuffer[] v = b.reserveSpace(100, Integer.MAX_VALUE);
+        assertThat(v.length).isBetween(1, 3);
+        assertThat(Arrays.stream(v).mapToLong(ByteBuffer::remaining).sum()).isGreaterThanOrEqualTo(100);
+        assertThat(b.commitSpace(v)).isZero();
     }
 }
