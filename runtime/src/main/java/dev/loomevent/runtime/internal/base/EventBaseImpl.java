@@ -348,6 +348,11 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
             long d = n.deadline();
             if (n.state() == TimerNode.ARMED && d - now > 0) {
                 timers.changeKey(n, d);
+                // An arm() that read the old key took its fast path; its earlier deadline shows here.
+                long again = n.deadline();
+                if (again - d < 0) {
+                    timers.changeKey(n, again);
+                }
                 continue;
             }
             timers.remove(n);
