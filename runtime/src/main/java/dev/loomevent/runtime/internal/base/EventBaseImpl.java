@@ -94,7 +94,7 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
     private volatile long cachedNanos;
 
     // ---- callback thread only ----
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private final ArrayDeque<Activation>[] active = new ArrayDeque[MAX_PRIORITIES];
     private int activeCount;
     private final ArrayDeque<Activation> later = new ArrayDeque<>();
