@@ -14,7 +14,10 @@ import dev.loomevent.api.spi.LoomeventProvider;
 import dev.loomevent.api.stats.StatisticsRegistry;
 import dev.loomevent.runtime.internal.base.EventBaseGroupImpl;
 import dev.loomevent.runtime.internal.base.EventBaseImpl;
+import dev.loomevent.runtime.internal.bev.SocketOps;
 import dev.loomevent.runtime.internal.buffer.ChainEvbuffer;
+import dev.loomevent.runtime.internal.dns.SystemResolver;
+import dev.loomevent.runtime.internal.listener.ListenerImpl;
 import dev.loomevent.runtime.internal.stats.Registry;
 import java.net.SocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -54,25 +57,25 @@ public final class RuntimeProvider implements LoomeventProvider {
 
     @Override
     public Bufferevent newSocketBufferevent(EventBase base, SocketChannel channel, Set<BevOption> options) {
-        throw notYet("socket Bufferevent", 6);
+        return SocketOps.create(base, channel, options);
     }
 
     @Override
     public Listener bindListener(EventBase base, EventBaseGroup group, EventBaseGroup.Distribution distribution,
                                  AcceptCallback callback, Object arg, Set<ListenerOption> options, int backlog,
                                  SocketAddress address) {
-        throw notYet("Listener", 6);
+        return ListenerImpl.bind(base, group, distribution, callback, arg, options, backlog, address);
     }
 
     @Override
     public Listener wrapListener(EventBase base, ServerSocketChannel channel, AcceptCallback callback, Object arg,
                                  Set<ListenerOption> options, int backlog) {
-        throw notYet("Listener", 6);
+        return ListenerImpl.wrap(base, channel, callback, arg, options, backlog);
     }
 
     @Override
     public DnsResolver systemResolver() {
-        throw notYet("DnsResolver", 6);
+        return SystemResolver.INSTANCE;
     }
 
     @Override

@@ -4,9 +4,17 @@ import dev.loomevent.api.Direction;
 
 /**
  * What an event base and its bufferevents have done, for monitoring. Counters only grow; gauges are
- * read at the moment of the call.
+ * read at the moment of the call. Every bufferevent of the base counts here: there is deliberately
+ * no per-connection view, so that monitoring has bounded cardinality.
+ * <p>libevent has no counterpart (its closest is {@code event_base_dump_events}); the
+ * {@code dev.loomevent.metrics} module exports this view to Micrometer.
  * <p>Any thread; reads are cheap and lock-free, and values read together are not a consistent
- * snapshot.
+ * snapshot. The engine records with {@code LongAdder}s or single-writer fields, so recording takes
+ * no lock and allocates nothing, whether or not anyone reads.
+ * <p>Evolution: a later kind of statistic (time waiting on a rate limit, TLS handshakes) is added
+ * as a new {@code default} method returning 0, so engines and test doubles written before it keep
+ * compiling and every existing method keeps its meaning. Values along a bounded dimension take an
+ * enum argument ({@link CallbackKind}, {@link Direction}); a new constant adds a value, not a method.
  */
 public interface EventBaseStats {
     /** Returns the base's name (the {@code base} tag). */

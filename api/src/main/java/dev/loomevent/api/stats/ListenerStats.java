@@ -1,8 +1,11 @@
 package dev.loomevent.api.stats;
 
 /**
- * What a listener and the connections it accepted have done, for monitoring.
- * <p>Any thread; reads are cheap and lock-free.
+ * What a listener and the connections it accepted have done, for monitoring. Counters only grow;
+ * gauges are read at the moment of the call.
+ * <p>libevent has no counterpart; the {@code dev.loomevent.metrics} module exports this view.
+ * <p>Any thread; reads are cheap and lock-free. New statistics arrive as {@code default} methods
+ * returning 0, as for {@link EventBaseStats}.
  */
 public interface ListenerStats {
     /** Returns the listener's name (the {@code listener} tag): its bound address. */

@@ -32,12 +32,12 @@ public final class SegmentPool {
      * Creates a pool.
      *
      * @param direct      whether storage is direct memory
-     * @param segmentSize bytes per pooled segment (at least 64)
+     * @param segmentSize bytes per pooled segment (at least 8)
      * @param capacity    most idle segments kept (at least 2)
      */
     public SegmentPool(boolean direct, int segmentSize, int capacity) {
-        if (segmentSize < 64) {
-            throw new IllegalArgumentException("segmentSize must be >= 64, was " + segmentSize);
+        if (segmentSize < 8) {
+            throw new IllegalArgumentException("segmentSize must be >= 8, was " + segmentSize);
         }
         if (capacity < 2) {
             throw new IllegalArgumentException("capacity must be >= 2, was " + capacity);

@@ -1,0 +1,256 @@
+package dev.loomevent.runtime.internal.bev;
+
+import dev.loomevent.api.BevEvent;
+import dev.loomevent.api.Direction;
+import dev.loomevent.api.BevOption;
+import dev.loomevent.runtime.internal.buffer.ChainEvbuffer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The reader of one socket bufferevent: libevent's {@code bufferevent_readcb}, as a loop.
+ * <p>Reader virtual thread only. It waits (parked) until reading is enabled, not suspended and the
+ * input is below the read high-watermark; then it blocks in a read of at most
+ * {@code min(high - length, }{@value #SMALL}{@code )} bytes into a small heap buffer, so that an idle
+ * connection holds little. When a read fills that buffer the socket probably has more: the reader
+ * goes <em>streaming</em>, and while {@code available()} says bytes are waiting it reads them
+ * straight into the input's segments ({@link ChainEvbuffer#readFrom}, up to 16 KiB and never past
+ * the high-watermark) — a read that cannot block, done under the lock — returning to the small
+ * blocking read when the socket runs dry.
+ * <p>Bytes of a blocking read are <em>staged</em> in the small buffer and appended under the
+ * bufferevent's lock, as far as the watermark and the enabled state allow: bytes read while the user
+ * disabled reading, or beyond a lowered high-watermark, wait in the stage and are never seen in the
+ * input until reading may go on. An EOF or error waits behind the staged bytes, so the event
+ * callback always sees every byte that came before it.
+ */
+final class SocketReader implements Runnable {
+    /** Bytes of the buffer a blocked read holds. */
+    static final int SMALL = 128;
+    /** Most bytes one bulk read appends: libevent's {@code MAX_SINGLE_READ_DEFAULT}. */
+    static final int MAX_READ = 16384;
+    private static final int NO_END = 0;
+    private static final int END_EOF = 1;
+    private static final int END_ERROR = 2;
+    /** {@link #await()}: a bulk read happened; loop again. */
+    private static final int AGAIN = 0;
+    /** {@link #await()}: the thread must end. */
+    private static final int STOP = -1;
+
+    private final SocketOps ops;
+    private final BuffereventCore core;
+    private final SocketChannel channel;
+    private final int generation;
+    /** Staged bytes of the last blocking read, in [position, limit). */
+    private final ByteBuffer small = ByteBuffer.allocate(SMALL).limit(0);
+    /** Bytes a previous bufferevent of this channel took and left, or null. */
+    private ByteBuffer leftover;
+    private boolean streaming;
+    private int stagedEnd = NO_END;
+    private IOException stagedError;
+    private long holdStart;
+    private InputStream stream;
+
+    SocketReader(SocketOps ops, SocketChannel channel, int generation) {
+        this.ops = ops;
+        this.core = ops.core;
+        this.channel = channel;
+        this.generation = generation;
+    }
+
+    @Override
+    public void run() {
+        leftover = Leftovers.take(channel);
+        while (true) {
+            int budget = await();
+            if (budget == STOP) {
+                return;
+            }
+            if (budget > 0) {
+                read(budget);
+            }
+        }
+    }
+
+    private boolean stopped() {
+        return ops.generation != generation || core.isFreed();
+    }
+
+    private boolean staged() {
+        return small.hasRemaining() || leftover != null;
+    }
+
+    /**
+     * Appends staged bytes and delivers a staged EOF/error as far as allowed, does one bulk read
+     * when streaming, or waits until a blocking read may start and returns its budget. Takes the
+     * lock once per message in the steady state.
+     */
+    private int await() {
+        core.lock.lock();
+        try {
+            while (true) {
+                ops.readerParked = true;
+                if (stopped()) {
+                    leave();
+                    return STOP;
+                }
+                if (core.active(BuffereventCore.READ)) {
+                    long high = core.readHigh();
+                    long room = high == 0 ? Long.MAX_VALUE : high - core.input().length();
+                    if (staged()) {
+                        if (room > 0) {
+                            deliver(room);
+                            continue;
+                        }
+                    } else if (stagedEnd != NO_END) {
+                        deliverEnd();
+                        continue;
+                    } else if (room > 0) {
+                        endHold();
+                        ops.readerParked = false;
+                        if (streaming && bulkRead((int) Math.min(room, MAX_READ))) {
+                            return AGAIN;
+                        }
+                        return (int) Math.min(room, SMALL);
+                    }
+                    if (holdStart == 0) {
+                        holdStart = System.nanoTime();
+                    }
+                }
+                core.lock.unlock();
+                try {
+                    LockSupport.park(this);
+                } finally {
+                    core.lock.lock();
+                }
+            }
+        } finally {
+            core.lock.unlock();
+        }
+    }
+
+    /**
+     * Reads what the socket already holds straight into the input; returns false (and stops
+     * streaming) when it holds nothing. Lock held: the read cannot block.
+     */
+    private boolean bulkRead(int max) {
+        try {
+            if (stream == null) {
+                stream = channel.socket().getInputStream();
+            }
+            int avail = stream.available();
+            if (avail <= 0) {
+                streaming = false;
+                return false;
+            }
+            int n = core.in().readFrom(channel, Math.min(avail, max));
+            if (n < 0) {
+                stagedEnd = END_EOF;
+            } else {
+                appended(n);
+            }
+        } catch (IOException e) {
+            stagedEnd = END_ERROR;
+            stagedError = e;
+        }
+        return true;
+    }
+
+    private void endHold() {
+        if (holdStart != 0) {
+            core.counters.heldAtHighWatermark(System.nanoTime() - holdStart);
+            holdStart = 0;
+            // The read timeout counts from when reading could go on again.
+            core.readProgressed();
+        }
+    }
+
+    /** Appends up to {@code room} staged bytes and posts the read callback. Lock held. */
+    private void deliver(long room) {
+        endHold();
+        ChainEvbuffer input = core.in();
+        long n = 0;
+        if (leftover != null) {
+            n += appendSome(input, leftover, room);
+            if (!leftover.hasRemaining()) {
+                leftover = null;
+            }
+        }
+        if (small.hasRemaining() && room - n > 0) {
+            n += appendSome(input, small, room - n);
+        }
+        appended(n);
+    }
+
+    private void appended(long n) {
+        if (n > 0) {
+            core.counters.bytesRead(n);
+            if (ops.listenerStats != null) {
+                ops.listenerStats.bytesRead(n);
+            }
+            core.readProgressed();
+            core.postReadIfAboveLow();
+        }
+    }
+
+    private static int appendSome(ChainEvbuffer input, ByteBuffer b, long max) {
+        if (b.remaining() <= max) {
+            return BevBuffers.append(input, b);
+        }
+        int limit = b.limit();
+        b.limit(b.position() + (int) max);
+        int n = BevBuffers.append(input, b);
+        b.limit(limit);
+        return n;
+    }
+
+    /** Reading is disabled before the event callback runs, as in libevent. Lock held. */
+    private void deliverEnd() {
+        int events;
+        if (stagedEnd == END_EOF) {
+            core.counters.eof(Direction.READ);
+            events = BevEvent.EOF | BevEvent.READING;
+        } else {
+            core.counters.error(Direction.READ);
+            core.setLastError(stagedError);
+            events = BevEvent.ERROR | BevEvent.READING;
+        }
+        stagedEnd = NO_END;
+        stagedError = null;
+        streaming = false;
+        core.disableInternal(BuffereventCore.READ);
+        core.post(false, false, events);
+    }
+
+    /** The channel is no longer ours: bytes we took from it go to its next bufferevent. Lock held. */
+    private void leave() {
+        if (channel.isOpen() && !core.options().contains(BevOption.CLOSE_ON_FREE)) {
+            if (leftover != null) {
+                Leftovers.put(channel, leftover);
+            }
+            Leftovers.put(channel, small);
+        }
+        leftover = null;
+        small.limit(0);
+    }
+
+    /** The blocking read, without the lock; the result is staged for the next {@link #await()}. */
+    private void read(int budget) {
+        small.clear().limit(budget);
+        try {
+            int n = channel.read(small);
+            small.flip();
+            if (n < 0) {
+                stagedEnd = END_EOF;
+            } else if (n == small.capacity()) {
+                streaming = true;
+            }
+        } catch (IOException e) {
+            small.limit(0);
+            stagedEnd = END_ERROR;
+            stagedError = e;
+        }
+    }
+}

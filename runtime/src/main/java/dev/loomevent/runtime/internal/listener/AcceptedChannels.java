@@ -1,0 +1,31 @@
+package dev.loomevent.runtime.internal.listener;
+
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Links a channel a listener accepted to that listener's statistics until a socket bufferevent
+ * adopts it, so that the bytes and the close of the connection count for the listener.
+ * <p>Any thread. An accepted channel that the user closes without a bufferevent stays here until
+ * its listener is freed, which forgets all of its channels.
+ */
+public final class AcceptedChannels {
+    private static final Map<SocketChannel, ListenerStatsImpl> BY_CHANNEL = new ConcurrentHashMap<>();
+
+    private AcceptedChannels() {
+    }
+
+    static void put(SocketChannel channel, ListenerStatsImpl stats) {
+        BY_CHANNEL.put(channel, stats);
+    }
+
+    static void forget(ListenerStatsImpl stats) {
+        BY_CHANNEL.values().removeIf(s -> s == stats);
+    }
+
+    /** Removes and returns the statistics of the listener that accepted {@code channel}, or null. */
+    public static ListenerStatsImpl claim(SocketChannel channel) {
+        return BY_CHANNEL.isEmpty() ? null : BY_CHANNEL.remove(channel);
+    }
+}
