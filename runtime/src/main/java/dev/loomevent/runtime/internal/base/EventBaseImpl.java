@@ -257,7 +257,8 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
                 counters.loopIteration();
                 if (activeCount > 0) {
                     int n = runActive();
-                    if (once && activeCount == 0 && n != 0) {
+                    // libevent counts "active later" (deferred) callbacks as active here too
+                    if (once && activeCount == 0 && later.isEmpty() && n != 0) {
                         break;
                     }
                 } else if (nonblock) {
