@@ -56,6 +56,8 @@ public final class BuffereventCore implements Bufferevent {
     private static final int P_READ = 1 << 24;
     private static final int P_WRITE = 1 << 25;
     private static final int P_CONNECTED = 1 << 26;
+    /** A read callback posted by the reader: checked again against the low-watermark when it runs. */
+    private static final int P_READ_WM = 1 << 27;
     private static final IntBinaryOperator OR = (a, b) -> a | b;
 
     /**
@@ -82,6 +84,8 @@ public final class BuffereventCore implements Bufferevent {
     private volatile int readSuspend;
     private volatile int writeSuspend;
     private volatile long readLow;
+    /** volatile: set by the writer thread, read and cleared on the callback thread (see recheckUnseenDrain). */
+    private volatile boolean drainUnseen;
     private volatile long readHigh;
     private volatile long writeLow;
     private volatile long writeHigh;
@@ -263,6 +267,9 @@ public final class BuffereventCore implements Bufferevent {
         // libevent runs nothing for a callback that is not set, and the event is lost: skipping it
         // here saves the callback thread a wake-up per message (an echo has no write callback).
         BuffereventCallbacks cbs = callbacks;
+        if (writeCb && cbs.write() == null) {
+            drainUnseen = true;
+        }
         if (cbs.event() == null) {
             events = 0;
         }
@@ -286,8 +293,24 @@ public final class BuffereventCore implements Bufferevent {
 
     /** Posts the read callback, honouring the read low-watermark. */
     void postReadIfAboveLow() {
-        if (input.length() >= readLow) {
-            post(true, false, 0);
+        if (input.length() >= readLow && callbacks.read() != null
+                && pending.getAndAccumulate(P_READ_WM, OR) == 0) {
+            scheduler.activate(dispatch);
+        }
+    }
+
+    /**
+     * In libevent the writer cannot run while a callback runs, so a drain that happens meanwhile is
+     * seen after the callback returns, with the callbacks and watermarks it set (le-proxy's pattern:
+     * add to the output, then set a write callback and a write low-watermark, then disable the
+     * source's reading). Here the writer runs concurrently: when it drained while no write callback
+     * was set, a write callback or write watermark set later in the same dispatch gets that drain.
+     * Lock held.
+     */
+    private void recheckUnseenDrain() {
+        if (drainUnseen && !freed && callbacks.write() != null && output.length() <= writeLow) {
+            drainUnseen = false;
+            post(false, true, 0);
         }
     }
 
@@ -299,6 +322,7 @@ public final class BuffereventCore implements Bufferevent {
         try {
             checkLive();
             callbacks = new BuffereventCallbacks(read, write, event, arg);
+            recheckUnseenDrain();
         } finally {
             lock.unlock();
         }
@@ -322,6 +346,8 @@ public final class BuffereventCore implements Bufferevent {
             if (p == 0 || freed) {
                 return;
             }
+            // A drain before this dispatch happened, in libevent's order, before these callbacks.
+            drainUnseen = false;
             boolean hold = lockDuringCallbacks;
             if (hold) {
                 lock.lock();
@@ -330,7 +356,10 @@ public final class BuffereventCore implements Bufferevent {
                 if ((p & P_CONNECTED) != 0) {
                     runEvent(BevEvent.CONNECTED);
                 }
-                if ((p & P_READ) != 0) {
+                // libevent calls a non-deferred read callback right after the read, so the input then
+                // holds at least the low-watermark; here an earlier callback may have drained it since.
+                if ((p & P_READ) != 0
+                        || ((p & P_READ_WM) != 0 && (deferCallbacks || input.length() >= readLow))) {
                     runRead();
                     if (deferCallbacks) {
                         inbufWatermarkCheck();
@@ -498,6 +527,7 @@ public final class BuffereventCore implements Bufferevent {
             if ((m & WRITE) != 0) {
                 writeLow = low;
                 writeHigh = high;
+                recheckUnseenDrain();
             }
             if ((m & READ) != 0) {
                 readLow = low;
