@@ -95,8 +95,6 @@ public final class BuffereventCore implements Bufferevent {
 
     private CallbackScheduler.RearmableTimer readTimer;   // guarded by lock; created at first use
     private CallbackScheduler.RearmableTimer writeTimer;  // guarded by lock; created at first use
-    private final Runnable readTimerTask = () -> timerFired(READ);
-    private final Runnable writeTimerTask = () -> timerFired(WRITE);
     private int refcnt = 1;                      // guarded by lock
     private boolean destroyed;                   // guarded by lock
 
@@ -612,12 +610,12 @@ public final class BuffereventCore implements Bufferevent {
     private CallbackScheduler.RearmableTimer timer(int dir) {
         if (dir == READ) {
             if (readTimer == null) {
-                readTimer = scheduler.newTimer(readTimerTask);
+                readTimer = scheduler.newTimer(() -> timerFired(READ));
             }
             return readTimer;
         }
         if (writeTimer == null) {
-            writeTimer = scheduler.newTimer(writeTimerTask);
+            writeTimer = scheduler.newTimer(() -> timerFired(WRITE));
         }
         return writeTimer;
     }
