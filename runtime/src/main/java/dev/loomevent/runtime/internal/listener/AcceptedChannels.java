@@ -8,15 +8,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * Links a channel a listener accepted to that listener's statistics until a socket bufferevent
  * adopts it, so that the bytes and the close of the connection count for the listener.
  * <p>Any thread. An accepted channel that the user closes without a bufferevent stays here until
- * its listener is freed, which forgets all of its channels.
+ * its listener is freed (which forgets all of its channels) or until the map grows past
+ * {@link #PURGE_AT} entries, when closed channels are dropped.
  */
 public final class AcceptedChannels {
     private static final Map<SocketChannel, ListenerStatsImpl> BY_CHANNEL = new ConcurrentHashMap<>();
+
+    /** Entries after which a put drops the closed channels first. */
+    static final int PURGE_AT = 4096;
 
     private AcceptedChannels() {
     }
 
     static void put(SocketChannel channel, ListenerStatsImpl stats) {
+        if (BY_CHANNEL.size() >= PURGE_AT) {
+            BY_CHANNEL.keySet().removeIf(ch -> !ch.isOpen());
+        }
         BY_CHANNEL.put(channel, stats);
     }
 
