@@ -92,6 +92,8 @@ public final class BuffereventCore implements Bufferevent {
     private volatile long writeProgress;
     private volatile Throwable lastError;
     private volatile boolean freed;
+    /** volatile: the writer reads it when it finds the output empty. */
+    private volatile boolean closeAfterFlush;
 
     private CallbackScheduler.RearmableTimer readTimer;   // guarded by lock; created at first use
     private CallbackScheduler.RearmableTimer writeTimer;  // guarded by lock; created at first use
@@ -899,8 +901,6 @@ public final class BuffereventCore implements Bufferevent {
         }
         ops.outputAdded();
     }
-
-    private volatile boolean closeAfterFlush;
 
     /** Returns whether {@link #closeAfterFlush()} asked the writer to free once the output drains. */
     boolean closingAfterFlush() {
