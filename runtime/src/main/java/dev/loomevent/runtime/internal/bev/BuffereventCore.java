@@ -92,6 +92,8 @@ public final class BuffereventCore implements Bufferevent {
     private volatile long writeProgress;
     private volatile Throwable lastError;
     private volatile boolean freed;
+    /** volatile: posters read it; set by the first setCallbacks. */
+    private volatile boolean callbacksSet;
     /** volatile: the writer reads it when it finds the output empty. */
     private volatile boolean closeAfterFlush;
 
@@ -262,11 +264,18 @@ public final class BuffereventCore implements Bufferevent {
     void post(boolean readCb, boolean writeCb, int events) {
         // libevent runs nothing for a callback that is not set, and the event is lost: skipping it
         // here saves the callback thread a wake-up per message (an echo has no write callback).
+        // Only once the user set the callbacks: before that, an I/O thread may post while the
+        // callback thread is still setting the bufferevent up, and libevent would deliver the
+        // event to callbacks set before its loop ran.
         BuffereventCallbacks cbs = callbacks;
-        if (cbs.event() == null) {
-            events = 0;
+        if (callbacksSet) {
+            if (cbs.event() == null) {
+                events = 0;
+            }
+            readCb &= cbs.read() != null;
+            writeCb &= cbs.write() != null;
         }
-        int bits = (readCb && cbs.read() != null ? P_READ : 0) | (writeCb && cbs.write() != null ? P_WRITE : 0);
+        int bits = (readCb ? P_READ : 0) | (writeCb ? P_WRITE : 0);
         if ((events & BevEvent.CONNECTED) != 0) {
             bits |= P_CONNECTED;
             events &= ~BevEvent.CONNECTED;
@@ -299,6 +308,7 @@ public final class BuffereventCore implements Bufferevent {
         try {
             checkLive();
             callbacks = new BuffereventCallbacks(read, write, event, arg);
+            callbacksSet = true;
         } finally {
             lock.unlock();
         }

@@ -111,4 +111,23 @@ class SocketTransportTest {
         assertThat(l.channel().isOpen()).isFalse();
         p.close();
     }
+
+    @Test
+    void callbacksSetAfterConnectOnTheCallbackThreadStillSeeConnected() throws Exception {
+        try (Loopback lo = new Loopback("late-cb"); ServerSocketChannel s = ServerSocketChannel.open()) {
+            s.bind(Loopback.anyPort());
+            BlockingQueue<Integer> events = new LinkedBlockingQueue<>();
+            Bufferevent bev = lo.call(() -> {
+                Bufferevent b = Bufferevent.socket(lo.base, null, EnumSet.of(BevOption.CLOSE_ON_FREE));
+                b.connect(s.getLocalAddress());
+                try (SocketChannel accepted = s.accept()) {
+                    // The connect finished while this callback runs; libevent would still deliver.
+                    b.setCallbacks(null, null, (x, ev, a) -> events.add(ev));
+                }
+                return b;
+            });
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo(dev.loomevent.api.BevEvent.CONNECTED);
+            bev.free();
+        }
+    }
 }
