@@ -94,6 +94,9 @@ public final class BuffereventCore implements Bufferevent {
     private volatile boolean freed;
     /** volatile: posters read it; set by the first setCallbacks. */
     private volatile boolean callbacksSet;
+    /** A read or drain was not posted because that callback was unset; guarded by lock. */
+    private boolean readUnreported;
+    private boolean writeUnreported;
     /** volatile: the writer reads it when it finds the output empty. */
     private volatile boolean closeAfterFlush;
 
@@ -262,18 +265,21 @@ public final class BuffereventCore implements Bufferevent {
      * delivered on its own, first), and the read and/or write callback. Any thread.
      */
     void post(boolean readCb, boolean writeCb, int events) {
-        // libevent runs nothing for a callback that is not set, and the event is lost: skipping it
-        // here saves the callback thread a wake-up per message (an echo has no write callback).
-        // Only once the user set the callbacks: before that, an I/O thread may post while the
-        // callback thread is still setting the bufferevent up, and libevent would deliver the
-        // event to callbacks set before its loop ran.
-        BuffereventCallbacks cbs = callbacks;
+        // libevent runs nothing for a data callback that is not set: skipping the post saves the
+        // callback thread a wake-up per message (an echo has no write callback). But the I/O
+        // threads run ahead of the loop: a user who writes and then sets a write callback in the
+        // same callback would lose the drain libevent reports. So a skipped drain or read is
+        // remembered, and setCallbacks reports it when it installs that callback.
         if (callbacksSet) {
-            if (cbs.event() == null) {
-                events = 0;
+            BuffereventCallbacks cbs = callbacks;
+            if (readCb && cbs.read() == null) {
+                readCb = false;
+                readUnreported = true;
             }
-            readCb &= cbs.read() != null;
-            writeCb &= cbs.write() != null;
+            if (writeCb && cbs.write() == null) {
+                writeCb = false;
+                writeUnreported = true;
+            }
         }
         int bits = (readCb ? P_READ : 0) | (writeCb ? P_WRITE : 0);
         if ((events & BevEvent.CONNECTED) != 0) {
@@ -309,6 +315,15 @@ public final class BuffereventCore implements Bufferevent {
             checkLive();
             callbacks = new BuffereventCallbacks(read, write, event, arg);
             callbacksSet = true;
+            boolean lateRead = read != null && readUnreported && input.length() >= readLow;
+            boolean lateWrite = write != null && writeUnreported && output.length() <= writeLow;
+            if (read != null) {
+                readUnreported = false;
+            }
+            if (write != null) {
+                writeUnreported = false;
+            }
+            post(lateRead, lateWrite, 0);
         } finally {
             lock.unlock();
         }

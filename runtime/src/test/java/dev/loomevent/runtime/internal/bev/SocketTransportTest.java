@@ -130,4 +130,23 @@ class SocketTransportTest {
             bev.free();
         }
     }
+
+    @Test
+    void writeThenSetWriteCallbackInOneCallbackStillGetsTheDrain() throws Exception {
+        try (Loopback lo = new Loopback("late-write-cb"); Loopback.Pair p = lo.pair(EnumSet.of(BevOption.CLOSE_ON_FREE))) {
+            Bufferevent bev = p.bev();
+            BlockingQueue<Long> drained = new LinkedBlockingQueue<>();
+            lo.call(() -> {
+                bev.setCallbacks(null, null, null);
+                bev.write("BYE\n".getBytes());
+                // The writer thread drains the output while this callback still runs.
+                Loopback.await("the writer to drain", () -> bev.output().isEmpty());
+                bev.setCallbacks(null, (b, a) -> drained.add(b.output().length()), null);
+                return null;
+            });
+            assertThat(drained.poll(10, TimeUnit.SECONDS)).isZero();
+            assertThat(new String(Loopback.readFully(p.peer(), 4))).isEqualTo("BYE\n");
+            bev.free();
+        }
+    }
 }
