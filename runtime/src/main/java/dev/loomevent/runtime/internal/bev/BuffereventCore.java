@@ -56,8 +56,6 @@ public final class BuffereventCore implements Bufferevent {
     private static final int P_READ = 1 << 24;
     private static final int P_WRITE = 1 << 25;
     private static final int P_CONNECTED = 1 << 26;
-    /** A read callback posted by the reader: checked again against the low-watermark when it runs. */
-    private static final int P_READ_WM = 1 << 27;
     private static final IntBinaryOperator OR = (a, b) -> a | b;
 
     /**
@@ -84,8 +82,6 @@ public final class BuffereventCore implements Bufferevent {
     private volatile int readSuspend;
     private volatile int writeSuspend;
     private volatile long readLow;
-    /** volatile: set by the writer thread, read and cleared on the callback thread (see recheckUnseenDrain). */
-    private volatile boolean drainUnseen;
     private volatile long readHigh;
     private volatile long writeLow;
     private volatile long writeHigh;
@@ -96,11 +92,16 @@ public final class BuffereventCore implements Bufferevent {
     private volatile long writeProgress;
     private volatile Throwable lastError;
     private volatile boolean freed;
+    /** volatile: posters read it; set by the first setCallbacks. */
+    private volatile boolean callbacksSet;
+    /** A read or drain was not posted because that callback was unset; guarded by lock. */
+    private boolean readUnreported;
+    private boolean writeUnreported;
+    /** volatile: the writer reads it when it finds the output empty. */
+    private volatile boolean closeAfterFlush;
 
     private CallbackScheduler.RearmableTimer readTimer;   // guarded by lock; created at first use
     private CallbackScheduler.RearmableTimer writeTimer;  // guarded by lock; created at first use
-    private final Runnable readTimerTask = () -> timerFired(READ);
-    private final Runnable writeTimerTask = () -> timerFired(WRITE);
     private int refcnt = 1;                      // guarded by lock
     private boolean destroyed;                   // guarded by lock
 
@@ -264,16 +265,23 @@ public final class BuffereventCore implements Bufferevent {
      * delivered on its own, first), and the read and/or write callback. Any thread.
      */
     void post(boolean readCb, boolean writeCb, int events) {
-        // libevent runs nothing for a callback that is not set, and the event is lost: skipping it
-        // here saves the callback thread a wake-up per message (an echo has no write callback).
-        BuffereventCallbacks cbs = callbacks;
-        if (writeCb && cbs.write() == null) {
-            drainUnseen = true;
+        // libevent runs nothing for a data callback that is not set: skipping the post saves the
+        // callback thread a wake-up per message (an echo has no write callback). But the I/O
+        // threads run ahead of the loop: a user who writes and then sets a write callback in the
+        // same callback would lose the drain libevent reports. So a skipped drain or read is
+        // remembered, and setCallbacks reports it when it installs that callback.
+        if (callbacksSet) {
+            BuffereventCallbacks cbs = callbacks;
+            if (readCb && cbs.read() == null) {
+                readCb = false;
+                readUnreported = true;
+            }
+            if (writeCb && cbs.write() == null) {
+                writeCb = false;
+                writeUnreported = true;
+            }
         }
-        if (cbs.event() == null) {
-            events = 0;
-        }
-        int bits = (readCb && cbs.read() != null ? P_READ : 0) | (writeCb && cbs.write() != null ? P_WRITE : 0);
+        int bits = (readCb ? P_READ : 0) | (writeCb ? P_WRITE : 0);
         if ((events & BevEvent.CONNECTED) != 0) {
             bits |= P_CONNECTED;
             events &= ~BevEvent.CONNECTED;
@@ -293,24 +301,8 @@ public final class BuffereventCore implements Bufferevent {
 
     /** Posts the read callback, honouring the read low-watermark. */
     void postReadIfAboveLow() {
-        if (input.length() >= readLow && callbacks.read() != null
-                && pending.getAndAccumulate(P_READ_WM, OR) == 0) {
-            scheduler.activate(dispatch);
-        }
-    }
-
-    /**
-     * In libevent the writer cannot run while a callback runs, so a drain that happens meanwhile is
-     * seen after the callback returns, with the callbacks and watermarks it set (le-proxy's pattern:
-     * add to the output, then set a write callback and a write low-watermark, then disable the
-     * source's reading). Here the writer runs concurrently: when it drained while no write callback
-     * was set, a write callback or write watermark set later in the same dispatch gets that drain.
-     * Lock held.
-     */
-    private void recheckUnseenDrain() {
-        if (drainUnseen && !freed && callbacks.write() != null && output.length() <= writeLow) {
-            drainUnseen = false;
-            post(false, true, 0);
+        if (input.length() >= readLow) {
+            post(true, false, 0);
         }
     }
 
@@ -322,7 +314,16 @@ public final class BuffereventCore implements Bufferevent {
         try {
             checkLive();
             callbacks = new BuffereventCallbacks(read, write, event, arg);
-            recheckUnseenDrain();
+            callbacksSet = true;
+            boolean lateRead = read != null && readUnreported && input.length() >= readLow;
+            boolean lateWrite = write != null && writeUnreported && output.length() <= writeLow;
+            if (read != null) {
+                readUnreported = false;
+            }
+            if (write != null) {
+                writeUnreported = false;
+            }
+            post(lateRead, lateWrite, 0);
         } finally {
             lock.unlock();
         }
@@ -346,8 +347,6 @@ public final class BuffereventCore implements Bufferevent {
             if (p == 0 || freed) {
                 return;
             }
-            // A drain before this dispatch happened, in libevent's order, before these callbacks.
-            drainUnseen = false;
             boolean hold = lockDuringCallbacks;
             if (hold) {
                 lock.lock();
@@ -356,10 +355,7 @@ public final class BuffereventCore implements Bufferevent {
                 if ((p & P_CONNECTED) != 0) {
                     runEvent(BevEvent.CONNECTED);
                 }
-                // libevent calls a non-deferred read callback right after the read, so the input then
-                // holds at least the low-watermark; here an earlier callback may have drained it since.
-                if ((p & P_READ) != 0
-                        || ((p & P_READ_WM) != 0 && (deferCallbacks || input.length() >= readLow))) {
+                if ((p & P_READ) != 0) {
                     runRead();
                     if (deferCallbacks) {
                         inbufWatermarkCheck();
@@ -527,7 +523,6 @@ public final class BuffereventCore implements Bufferevent {
             if ((m & WRITE) != 0) {
                 writeLow = low;
                 writeHigh = high;
-                recheckUnseenDrain();
             }
             if ((m & READ) != 0) {
                 readLow = low;
@@ -642,12 +637,12 @@ public final class BuffereventCore implements Bufferevent {
     private CallbackScheduler.RearmableTimer timer(int dir) {
         if (dir == READ) {
             if (readTimer == null) {
-                readTimer = scheduler.newTimer(readTimerTask);
+                readTimer = scheduler.newTimer(() -> timerFired(READ));
             }
             return readTimer;
         }
         if (writeTimer == null) {
-            writeTimer = scheduler.newTimer(writeTimerTask);
+            writeTimer = scheduler.newTimer(() -> timerFired(WRITE));
         }
         return writeTimer;
     }
@@ -931,8 +926,6 @@ public final class BuffereventCore implements Bufferevent {
         }
         ops.outputAdded();
     }
-
-    private volatile boolean closeAfterFlush;
 
     /** Returns whether {@link #closeAfterFlush()} asked the writer to free once the output drains. */
     boolean closingAfterFlush() {
