@@ -193,6 +193,10 @@ public final class Proxy implements AutoCloseable {
         }, (b, events, arg) -> b.free());
     }
 
+    /**
+     * Stops accepting and closes the server socket; connections already accepted go on.
+     * libevent: {@code evconnlistener_free}. Any thread.
+     */
     @Override
     public void close() {
         listener.free();
