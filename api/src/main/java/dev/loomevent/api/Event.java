@@ -13,9 +13,11 @@ public interface Event {
     /**
      * Makes the event pending. With a timeout it fires {@code EV_TIMEOUT} after it (again every
      * {@code timeout} with {@link Ev#PERSIST}); adding a pending event reschedules its timeout.
-     * A signal event needs no timeout. libevent: {@code event_add}.
+     * A signal event needs no timeout. libevent: {@code event_add}: {@code null} leaves a timeout
+     * already scheduled as it is. A timer pushed later costs one volatile store; the heap entry moves
+     * only when the old deadline comes due.
      *
-     * @param timeout the delay, or {@code null} for none
+     * @param timeout the delay, or {@code null} for none (keeps a scheduled one)
      * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws IllegalStateException    if the event was freed
      */

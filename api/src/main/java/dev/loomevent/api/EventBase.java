@@ -102,6 +102,11 @@ public interface EventBase extends AutoCloseable {
      * Creates a signal event: after {@link Event#add} its callback runs on the callback thread each
      * time {@code signal} arrives (several arrivals before it runs coalesce). libevent:
      * {@code evsignal_new}. Any thread.
+     * <p>JVM limits: the handler is installed (through {@code sun.misc.Signal}) while at least one
+     * signal event of {@code signal} is pending in any base, and the handler that was there before is
+     * restored when the last one is deleted or freed. Meanwhile SIGINT, SIGTERM and SIGHUP no longer
+     * run the JVM's shutdown hooks and exit: the program decides (e.g. {@code loopExit}). The JVM's
+     * own signal thread only queues the activation; no user code runs on it.
      *
      * @throws UnsupportedOperationException if the JVM does not let the signal be handled
      */

@@ -15,6 +15,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -22,8 +24,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,6 +56,7 @@ public final class MetricsOverhead {
     private static final int SETTLE_SECONDS = 2;
     private static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private MetricsOverhead() {
     }
@@ -106,14 +111,32 @@ public final class MetricsOverhead {
         LoomeventMetrics metrics = new LoomeventMetrics(Loomevent.statistics(), Tags.of("app", "overhead"),
                 virtualThreads);
         metrics.bindTo(registry);
+        // A platform thread, so that its CPU time can be read.
         ScheduledExecutorService scraper = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofVirtual().name("scraper").factory());
+                Thread.ofPlatform().name("scraper").daemon().factory());
         LongAdder scrapedChars = new LongAdder();
-        scraper.scheduleAtFixedRate(() -> scrapedChars.add(registry.scrape().length()), 0, 1, TimeUnit.SECONDS);
+        LongAdder scrapeCpuNanos = new LongAdder();
+        scraper.scheduleAtFixedRate(() -> {
+            long c0 = THREADS.getCurrentThreadCpuTime();
+            scrapedChars.add(registry.scrape().length());
+            scrapeCpuNanos.add(THREADS.getCurrentThreadCpuTime() - c0);
+        }, 0, 1, TimeUnit.SECONDS);
         try {
             // Binding starts a JFR recording stream, a one-off cost an application pays once at start.
             phase(echoes, SETTLE_SECONDS);
-            return phase(echoes, seconds);
+            long scrape0 = scrapeCpuNanos.sum();
+            Map<Long, Long> jfr0 = jfrThreadCpu();
+            long process0 = OS.getProcessCpuTime();
+            Phase m = phase(echoes, seconds);
+            long process = OS.getProcessCpuTime() - process0;
+            long jfr = 0;
+            for (Map.Entry<Long, Long> e : jfrThreadCpu().entrySet()) {
+                jfr += e.getValue() - jfr0.getOrDefault(e.getKey(), 0L);
+            }
+            long scrape = scrapeCpuNanos.sum() - scrape0;
+            System.out.printf(Locale.ROOT, "         scrapes %.2f ms CPU, JFR threads %.2f ms CPU: %.3f%% of the process' CPU%n",
+                    scrape / 1e6, jfr / 1e6, 100.0 * (scrape + jfr) / Math.max(1, process));
+            return m;
         } finally {
             scraper.shutdownNow();
             scraper.awaitTermination(5, TimeUnit.SECONDS);
@@ -129,6 +152,20 @@ public final class MetricsOverhead {
         // The same settling time as the bound phase, so both modes follow the same rhythm.
         phase(echoes, SETTLE_SECONDS);
         return phase(echoes, seconds);
+    }
+
+    /** CPU time so far of each live thread whose name says it is JFR's, by thread id. */
+    private static Map<Long, Long> jfrThreadCpu() {
+        Map<Long, Long> cpu = new HashMap<>();
+        for (ThreadInfo t : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (t != null && t.getThreadName().startsWith("JFR")) {
+                long c = THREADS.getThreadCpuTime(t.getThreadId());
+                if (c >= 0) {
+                    cpu.put(t.getThreadId(), c);
+                }
+            }
+        }
+        return cpu;
     }
 
     /** What one phase measured: echoes per second, and the process' CPU time per echo. */

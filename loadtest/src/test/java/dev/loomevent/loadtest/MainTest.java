@@ -2,18 +2,93 @@ package dev.loomevent.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomevent.loadtest.target.CorruptingEchoServer;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MainTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        var cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        return cl.execute(args);
+    }
 
     @Test
     void helpDescribesTheHarness() {
-        StringWriter out = new StringWriter();
-        var cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        assertThat(cl.execute("--help")).isZero();
-        assertThat(out.toString()).contains("Usage: loadtest");
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("Usage: loadtest").contains("pingpong").contains("compare").contains("demo");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pingpong", "rate", "stream", "churn", "idle", "mixed", "compare", "demo", "serve"})
+    void everyCommandHasHelp(String command) {
+        assertThat(run(command, "--help")).isZero();
+        assertThat(out.toString()).contains("Usage: loadtest " + command).contains("--help");
+    }
+
+    @Test
+    void aScenarioCommandPrintsTheSummaryAndWritesBothReports() throws IOException {
+        int rc = run("pingpong", "--target", "java", "--in-process", "-c", "3", "-n", "100", "-o", dir.toString(), "--no-progress");
+        assertThat(rc).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("pingpong").contains("HTML report: ").contains("JSON report: ");
+        assertThat(files("json")).hasSize(1);
+        assertThat(files("html")).hasSize(1);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> root = (Map<String, Object>) JsonParser.parse(Files.readString(files("json").get(0)));
+        assertThat(root).containsEntry("failed", false);
+    }
+
+    @Test
+    void theDemoRunsAMixedLoadAndNamesItsReport() throws IOException {
+        int rc = run("demo", "--target", "java", "--in-process", "-d", "1s", "-w", "0s", "--idle", "10", "-c", "2",
+                "-o", dir.toString(), "--no-progress");
+        assertThat(rc).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("loomevent demo").contains("stream").contains("churn").contains("idle")
+                .contains("HTML report: " + dir.toAbsolutePath());
+        assertThat(files("html")).hasSize(1);
+    }
+
+    @Test
+    void aCorruptingServerMakesTheCommandFailWithAClearMessage() throws IOException {
+        try (var bad = new CorruptingEchoServer(70)) {
+            int rc = run("pingpong", "--target", "127.0.0.1:" + bad.address().getPort(), "-c", "1", "-n", "20",
+                    "-o", dir.toString(), "--no-progress");
+            assertThat(rc).isEqualTo(1);
+            assertThat(err.toString()).contains("LOAD TEST FAILED").contains("payload integrity failure")
+                    .contains("message #1");
+            assertThat(Files.readString(files("json").get(0))).contains("\"failed\": true");
+        }
+    }
+
+    @Test
+    void anUnknownTargetIsASetupError() {
+        assertThat(run("pingpong", "--target", "nonsense", "-n", "1", "-o", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("nonsense");
+    }
+
+    private List<Path> files(String ext) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith("." + ext)).toList();
+        }
     }
 }

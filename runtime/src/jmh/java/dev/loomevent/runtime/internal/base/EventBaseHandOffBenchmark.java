@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>Run with {@code -t 1} and {@code -t 4} for 1 and 4 producers.
  */
 public class EventBaseHandOffBenchmark {
-    static final int BATCH = 1000;
+    static final int BATCH = 10_000;
 
     /** The consumer under test. */
     @State(Scope.Benchmark)

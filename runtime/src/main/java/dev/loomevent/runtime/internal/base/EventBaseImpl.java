@@ -181,7 +181,12 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
         } finally {
             loopLock.unlock();
         }
-        t.start();
+        try {
+            t.start();
+        } catch (RuntimeException | Error e) {
+            releaseLoop(t);
+            throw e;
+        }
     }
 
     private boolean claimLoop(Thread t) {
@@ -192,6 +197,20 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
             }
             claimLocked(t);
             return true;
+        } finally {
+            loopLock.unlock();
+        }
+    }
+
+    private void releaseLoop(Thread t) {
+        loopLock.lock();
+        try {
+            running = false;
+            loopThread = null;
+            if (startedThread == t) {
+                startedThread = null;
+            }
+            loopEnded.signalAll();
         } finally {
             loopLock.unlock();
         }
@@ -250,17 +269,7 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
             flushQueuedCount();
             publishGauges();
             RUNNING.remove(self, this);
-            loopLock.lock();
-            try {
-                running = false;
-                loopThread = null;
-                if (startedThread == self) {
-                    startedThread = null;
-                }
-                loopEnded.signalAll();
-            } finally {
-                loopLock.unlock();
-            }
+            releaseLoop(self);
             if (freed.get() && freedOnCallbackThread) {
                 cleanUp();
             }
@@ -590,6 +599,9 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
     public void loopExit(Duration delay) {
         if (delay != null && delay.isNegative()) {
             throw new IllegalArgumentException("delay must not be negative, was " + delay);
+        }
+        if (freed.get()) {
+            return;
         }
         // libevent: event_base_loopexit is an event_base_once whose callback sets the exit flag.
         once(Ev.TIMEOUT, delay, (e, what, arg) -> exitFlag = true, null);

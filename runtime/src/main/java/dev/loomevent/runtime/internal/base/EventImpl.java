@@ -68,12 +68,11 @@ final class EventImpl extends TimerNode implements Event {
                 signalAdded = true;
                 base.signalEventAdded();
             }
-            timeoutNanos = nanos;
+            // libevent's event_add with a NULL timeout leaves a scheduled timeout as it is
             if (nanos >= 0) {
+                timeoutNanos = nanos;
                 // an earlier deadline moves the heap entry up at once; a later one is applied lazily
                 arm(base.nanoTime() + nanos);
-            } else {
-                disarm();
             }
         } finally {
             lock.unlock();

@@ -260,7 +260,13 @@ public final class BuffereventCore implements Bufferevent {
      * delivered on its own, first), and the read and/or write callback. Any thread.
      */
     void post(boolean readCb, boolean writeCb, int events) {
-        int bits = (readCb ? P_READ : 0) | (writeCb ? P_WRITE : 0);
+        // libevent runs nothing for a callback that is not set, and the event is lost: skipping it
+        // here saves the callback thread a wake-up per message (an echo has no write callback).
+        BuffereventCallbacks cbs = callbacks;
+        if (cbs.event() == null) {
+            events = 0;
+        }
+        int bits = (readCb && cbs.read() != null ? P_READ : 0) | (writeCb && cbs.write() != null ? P_WRITE : 0);
         if ((events & BevEvent.CONNECTED) != 0) {
             bits |= P_CONNECTED;
             events &= ~BevEvent.CONNECTED;

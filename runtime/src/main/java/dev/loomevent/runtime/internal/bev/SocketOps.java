@@ -47,6 +47,8 @@ public final class SocketOps implements BevOps {
     static final int CONNECTED = 2;
     static final int FAILED = 3;
 
+    /** How long a writer with nothing to send parks before it ends. */
+    static final long WRITER_IDLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
     private static final ThreadFactory VIRTUAL = Thread.ofVirtual().name("loomevent-io").factory();
     private static final VarHandle READER;
     private static final VarHandle WRITER;
@@ -77,6 +79,10 @@ public final class SocketOps implements BevOps {
     /** volatile: the writer holds bytes it took from the output; the write timeout counts meanwhile. */
     volatile boolean writerBusy;
     private volatile int dnsError;
+    /** Asks a parked, idle writer to end; created at the first park. Guarded by core.lock. */
+    private dev.loomevent.runtime.internal.base.CallbackScheduler.RearmableTimer writerIdle;
+    /** Set by the idle timer, read by the writer under the lock. Guarded by core.lock. */
+    private boolean writerRetire;
     private boolean lookupRunning;        // guarded by core.lock
     private boolean opened;               // guarded by core.lock
     /** Stats of the listener that accepted the channel, or null. */
@@ -175,6 +181,48 @@ public final class SocketOps implements BevOps {
         }
     }
 
+    /**
+     * Called by the writer (lock held) before it parks with an empty output: ends it if the idle
+     * timer asked so, else (re)arms that timer — a volatile store while it is pending, so the
+     * per-message cost stays flat. Returns whether the writer must end.
+     */
+    boolean retireWriter(SocketWriter w) {
+        if (writerRetire) {
+            writerRetire = false;
+            Thread t = writer;
+            if (t == Thread.currentThread()) {
+                WRITER.compareAndSet(this, t, (Thread) null);
+                writerParked = false;
+                return true;
+            }
+            return false;
+        }
+        if (writerIdle == null) {
+            writerIdle = core.scheduler.newTimer(this::writerIdleExpired);
+        }
+        writerIdle.rearm(WRITER_IDLE_NANOS);
+        return false;
+    }
+
+    /** The writer found work: an idle request that raced with it no longer applies. Lock held. */
+    void writerWorking() {
+        writerRetire = false;
+    }
+
+    /** Callback thread: the writer parked for a while; wake it to end if it still has nothing to do. */
+    private void writerIdleExpired() {
+        core.lock.lock();
+        try {
+            Thread t = writer;
+            if (t != null && writerParked && !writerBusy && core.output().length() == 0) {
+                writerRetire = true;
+                LockSupport.unpark(t);
+            }
+        } finally {
+            core.lock.unlock();
+        }
+    }
+
     // ---- BevOps --------------------------------------------------------------------------------
 
     @Override
@@ -200,6 +248,9 @@ public final class SocketOps implements BevOps {
     @Override
     public void unlink() {
         generation++;
+        if (writerIdle != null) {
+            writerIdle.cancel();
+        }
         wakeBoth();
     }
 

@@ -15,7 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  * the blocking write happens without the lock, so a slow peer slows only this thread and users
  * keep adding meanwhile), and — at the next round, under the lock acquisition that decides whether
  * to go on — posts the write callback if the output is at or below the write low-watermark. An
- * idle writer holds no buffer.
+ * idle writer holds no buffer, and after {@link SocketOps#WRITER_IDLE_NANOS} without work it ends
+ * (its parked stack is most of an idle connection's memory); the next byte to send starts a new one.
  */
 final class SocketWriter implements Runnable {
     private final SocketOps ops;
@@ -87,6 +88,9 @@ final class SocketWriter implements Runnable {
                     freeNow = true;
                     return false;
                 }
+                if (len == 0 && ops.retireWriter(this)) {
+                    return false;
+                }
                 core.lock.unlock();
                 try {
                     LockSupport.park(this);
@@ -96,6 +100,7 @@ final class SocketWriter implements Runnable {
             }
             ops.writerParked = false;
             ops.writerBusy = true;
+            ops.writerWorking();
             return true;
         } finally {
             core.lock.unlock();

@@ -181,7 +181,9 @@ final class Segment {
     }
 
     private void unref() {
-        if (REFS.decrementAndGet(this) != 0) {
+        // refs == 1 means no view is left, and none can appear: views are made under the lock of
+        // the buffer holding this segment, which the caller holds or which already let go.
+        if (refs != 1 && REFS.decrementAndGet(this) != 0) {
             return;
         }
         if (file != null) {
@@ -211,7 +213,8 @@ final class Segment {
         end = 0;
         limit = buf.capacity();
         next = null;
-        refs = 1;
+        // The pool's queue orders this before the next owner's use; no full fence needed.
+        REFS.lazySet(this, 1);
         inFlight = false;
     }
 }

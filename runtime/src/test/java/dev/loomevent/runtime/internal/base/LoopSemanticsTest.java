@@ -164,6 +164,9 @@ class LoopSemanticsTest {
         }
         assertThat(base.dispatch()).isEqualTo(-1);
         org.assertj.core.api.Assertions.assertThatThrownBy(base::start).isInstanceOf(IllegalStateException.class);
+        base.loopExit(Duration.ofMillis(1));
+        base.loopBreak();
+        assertThat(base.dispatch()).isEqualTo(-1);
     }
 
     @Test

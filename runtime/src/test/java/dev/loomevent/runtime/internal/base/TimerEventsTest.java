@@ -111,6 +111,19 @@ class TimerEventsTest {
     }
 
     @Test
+    void addWithoutTimeoutLeavesAScheduledTimeoutAsItIs() {
+        try (EventBase base = EventBase.create()) {
+            AtomicInteger fired = new AtomicInteger();
+            Event ev = base.newEvent(0, (e, w, a) -> fired.incrementAndGet(), null);
+            ev.add(Duration.ofMillis(5));
+            ev.add(null);
+            assertThat(ev.pending(Ev.TIMEOUT)).isTrue();
+            assertThat(base.dispatch()).isEqualTo(1);
+            assertThat(fired).hasValue(1);
+        }
+    }
+
+    @Test
     void activeOrsTheResultBitsOfSeveralActivationsIntoOneRun() {
         try (EventBase base = EventBase.create()) {
             List<Integer> whats = new ArrayList<>();

@@ -1,0 +1,164 @@
+package dev.loomevent.loadtest;
+
+import dev.loomevent.loadtest.client.ClientTransport;
+import dev.loomevent.loadtest.client.ClientTransports;
+import dev.loomevent.loadtest.report.HtmlReport;
+import dev.loomevent.loadtest.report.Report;
+import dev.loomevent.loadtest.report.RunResult;
+import dev.loomevent.loadtest.report.SummaryTable;
+import dev.loomevent.loadtest.scenario.LoadRun;
+import dev.loomevent.loadtest.scenario.ProgressListener;
+import dev.loomevent.loadtest.scenario.Scenario;
+import dev.loomevent.loadtest.scenario.ScenarioConfig;
+import dev.loomevent.loadtest.target.Pinning;
+import dev.loomevent.loadtest.target.RunningTarget;
+import dev.loomevent.loadtest.target.Targets;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What every load command does: pin the client, start each target, run, stop it, then print the
+ * summary and write the JSON and HTML reports.
+ * <p>Main thread only.
+ */
+final class Harness {
+    /** Exit code of a run that failed: a wrong or lost byte, or no connection. */
+    static final int FAILED = 1;
+    /** Exit code when a target could not start or an option was wrong. */
+    static final int SETUP_ERROR = 2;
+
+    private static boolean pinned;
+
+    private Harness() {
+    }
+
+    /** The files a run wrote. */
+    record Written(Path json, Path html, Report report) {
+    }
+
+    /**
+     * Runs {@code config} against each of {@code targets}, prints the summary to {@code out}, writes
+     * the reports, and returns the exit code.
+     */
+    static int run(String command, ScenarioConfig config, List<String> targets, RunOptions o, PrintWriter out,
+                   PrintWriter err, String title) {
+        List<RunResult> results = new ArrayList<>();
+        boolean setupError = false;
+        for (String spec : targets) {
+            RunResult r = runOne(config, spec, o, out, err);
+            if (r == null) {
+                setupError = true;
+            } else {
+                results.add(r);
+            }
+        }
+        if (results.isEmpty()) {
+            return SETUP_ERROR;
+        }
+        Written w;
+        try {
+            w = write(Report.of(command, results), o.out, title);
+        } catch (IOException e) {
+            err.println("loadtest: cannot write the reports to " + o.out.toAbsolutePath() + ": " + e);
+            return SETUP_ERROR;
+        }
+        out.println();
+        out.print(SummaryTable.text(w.report()));
+        out.println("JSON report: " + w.json().toAbsolutePath());
+        out.println("HTML report: " + w.html().toAbsolutePath());
+        out.flush();
+        if (w.report().failed()) {
+            for (RunResult r : w.report().runs()) {
+                if (r.failure() != null) {
+                    err.println("LOAD TEST FAILED against " + r.target() + ": " + r.failure());
+                }
+            }
+            err.flush();
+            return FAILED;
+        }
+        return setupError ? SETUP_ERROR : 0;
+    }
+
+    private static RunResult runOne(ScenarioConfig config, String spec, RunOptions o, PrintWriter out, PrintWriter err) {
+        RunningTarget target;
+        try {
+            target = Targets.start(spec, o.targetOptions());
+        } catch (RuntimeException e) {
+            err.println("loadtest: target " + spec + " could not start: " + e.getMessage());
+            err.flush();
+            return null;
+        }
+        try {
+            pinClient(o, target, err);
+            int size = config.scenario() == Scenario.MIXED ? 16384 : config.size();
+            ClientTransport transport;
+            try {
+                transport = ClientTransports.create(o.client, ClientTransports.readBufferFor(size));
+            } catch (RuntimeException e) {
+                err.println("loadtest: " + e.getMessage());
+                err.flush();
+                return null;
+            }
+            out.println("loadtest: " + config.scenario().id() + " against " + target.name() + " at " + target.address()
+                    + " (" + target.description() + "), client " + transport.name());
+            out.flush();
+            return LoadRun.run(config, target, transport, progress(o, out));
+        } finally {
+            target.close();
+        }
+    }
+
+    /** Pins this process to the CPUs the started server does not use, once. */
+    private static void pinClient(RunOptions o, RunningTarget target, PrintWriter err) {
+        String cpus = o.clientCpus();
+        boolean started = !target.inProcess() && target.cpus() > 0;
+        if (pinned || cpus.isEmpty() || !(started || !o.clientCpusDefaulted)) {
+            return;
+        }
+        pinned = true;
+        if (!Pinning.pinSelf(cpus)) {
+            err.println("loadtest: could not pin the client to CPU " + cpus + " (taskset); it runs unpinned");
+        }
+    }
+
+    private static ProgressListener progress(RunOptions o, PrintWriter out) {
+        boolean show = o.progress != null ? o.progress : isTerminal();
+        if (!show) {
+            return ProgressListener.NONE;
+        }
+        return ProgressListener.printingTo(out);
+    }
+
+    /** Returns whether standard output is a terminal (JDK 22+ also says so when a console exists but is redirected). */
+    static boolean isTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            Method m = java.io.Console.class.getMethod("isTerminal");
+            return (Boolean) m.invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true;
+        }
+    }
+
+    /** Writes {@code report} as {@code <time>-<title>.json} and {@code .html} under {@code dir}. */
+    static Written write(Report report, Path dir, String title) throws IOException {
+        Files.createDirectories(dir);
+        String base = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+                + title.replaceAll("[^A-Za-z0-9_.-]", "_");
+        Path json = dir.resolve(base + ".json");
+        Path html = dir.resolve(base + ".html");
+        Files.writeString(json, report.toJson());
+        Files.writeString(html, HtmlReport.render(report));
+        return new Written(json, html, report);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.loomevent.loadtest.report;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of one scenario against one target.
+ * <p>Immutable.
+ *
+ * @param target            the target's name ({@code loomevent}, {@code netty-nio}, {@code host:port}, ...)
+ * @param targetDescription how the server ran (process, CPU pinning, heap)
+ * @param scenario          the scenario's name
+ * @param options           the options that shaped the run, for the record
+ * @param startedAt         when the run started
+ * @param clientTransport   the client transport's name
+ * @param clientCpus        CPUs the client process may use
+ * @param serverCpus        CPUs the server may use, 0 when unknown
+ * @param serverInProcess   whether the server ran inside the client's JVM (CPU and memory then mix)
+ * @param serverPid         the server's process id, -1 when unknown
+ * @param parts             the parts' results
+ * @param cpu               CPU use per interval
+ * @param memory            server memory per idle connection, or null when not measured
+ * @param serverMetrics     the server's Micrometer meters at the end, empty when the server is not ours
+ * @param failure           why the run failed (integrity, lost data, no connection), or null
+ */
+public record RunResult(String target, String targetDescription, String scenario, Map<String, Object> options,
+                        Instant startedAt, String clientTransport, int clientCpus, int serverCpus,
+                        boolean serverInProcess, long serverPid, List<PartResult> parts, List<CpuSample> cpu,
+                        MemoryResult memory, List<MeterSnapshot> serverMetrics, String failure) {
+
+    /** Returns the client's mean CPU use over the measured period, in cores. */
+    public double clientCores() {
+        return cpu.stream().filter(c -> !c.warmup()).mapToDouble(CpuSample::clientCores).average().orElse(0);
+    }
+
+    /** Returns the server's mean CPU use over the measured period, in cores; negative when unknown. */
+    public double serverCores() {
+        return cpu.stream().filter(c -> !c.warmup() && c.serverCores() >= 0).mapToDouble(CpuSample::serverCores)
+                .average().orElse(-1);
+    }
+
+    /**
+     * Returns whether the client was the bottleneck: it kept at least 90% of its CPUs busy, so the
+     * figures are a lower bound of what the server can do. Always true of an in-process server that
+     * saturates the shared CPUs.
+     */
+    public boolean clientBound() {
+        return clientCpus > 0 && clientCores() >= 0.9 * clientCpus;
+    }
+
+    /** Returns whether the server kept at least 90% of its CPUs busy (false when unknown). */
+    public boolean serverBound() {
+        return serverCpus > 0 && serverCores() >= 0.9 * serverCpus;
+    }
+
+    /** Returns the part named {@code name}, or null. */
+    public PartResult part(String name) {
+        return parts.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+    }
+}
