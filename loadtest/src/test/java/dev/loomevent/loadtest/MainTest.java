@@ -69,6 +69,16 @@ class MainTest {
     }
 
     @Test
+    void theDefaultDemoRunsLoomeventsEchoServer() throws IOException {
+        int rc = run("demo", "--in-process", "-d", "1s", "-w", "0s", "--idle", "10", "-c", "2", "--client", "loomevent",
+                "-o", dir.toString(), "--no-progress");
+        assertThat(rc).as(err.toString()).isZero();
+        assertThat(err.toString()).doesNotContain("no loomevent engine");
+        assertThat(out.toString()).contains("a loomevent echo server").contains("client loomevent");
+        assertThat(Files.readString(files("html").get(0))).contains("loomevent.io");
+    }
+
+    @Test
     void aCorruptingServerMakesTheCommandFailWithAClearMessage() throws IOException {
         try (var bad = new CorruptingEchoServer(70)) {
             int rc = run("pingpong", "--target", "127.0.0.1:" + bad.address().getPort(), "-c", "1", "-n", "20",
