@@ -236,8 +236,8 @@ public interface Bufferevent extends AutoCloseable {
     /**
      * Clears the callbacks and drops the user's reference: no callback runs after this returns (on the
      * callback thread) or after the one running now (elsewhere). Pending output is dropped, as in
-     * libevent; with {@link BevOption#CLOSE_ON_FREE} the channel is closed.
-     * libevent: {@code bufferevent_free}.
+     * libevent; with {@link BevOption#CLOSE_ON_FREE} the channel is closed before this returns.
+     * A second call does nothing. libevent: {@code bufferevent_free}.
      */
     void free();
 

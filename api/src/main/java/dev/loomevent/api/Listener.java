@@ -37,9 +37,12 @@ public interface Listener extends AutoCloseable {
     }
 
     /**
-     * Accepts on an already bound server socket. libevent: {@code evconnlistener_new}.
+     * Accepts on an already bound server socket (switched to non-blocking mode: the acceptor waits
+     * in a selector). libevent: {@code evconnlistener_new}.
      *
-     * @param backlog positive: listen with it; negative: 128; 0: the channel is already listening
+     * @param backlog ignored: a bound Java server socket already listens with the backlog given to
+     *                its {@code bind} (libevent: 0 means "already listening")
+     * @throws IllegalArgumentException if {@code channel} is not bound
      */
     static Listener wrap(EventBase base, ServerSocketChannel channel, AcceptCallback callback, Object arg,
                          Set<ListenerOption> options, int backlog) {

@@ -92,11 +92,16 @@ public final class BuffereventCore implements Bufferevent {
     private volatile long writeProgress;
     private volatile Throwable lastError;
     private volatile boolean freed;
+    /** volatile: posters read it; set by the first setCallbacks. */
+    private volatile boolean callbacksSet;
+    /** A read or drain was not posted because that callback was unset; guarded by lock. */
+    private boolean readUnreported;
+    private boolean writeUnreported;
+    /** volatile: the writer reads it when it finds the output empty. */
+    private volatile boolean closeAfterFlush;
 
     private CallbackScheduler.RearmableTimer readTimer;   // guarded by lock; created at first use
     private CallbackScheduler.RearmableTimer writeTimer;  // guarded by lock; created at first use
-    private final Runnable readTimerTask = () -> timerFired(READ);
-    private final Runnable writeTimerTask = () -> timerFired(WRITE);
     private int refcnt = 1;                      // guarded by lock
     private boolean destroyed;                   // guarded by lock
 
@@ -260,13 +265,23 @@ public final class BuffereventCore implements Bufferevent {
      * delivered on its own, first), and the read and/or write callback. Any thread.
      */
     void post(boolean readCb, boolean writeCb, int events) {
-        // libevent runs nothing for a callback that is not set, and the event is lost: skipping it
-        // here saves the callback thread a wake-up per message (an echo has no write callback).
-        BuffereventCallbacks cbs = callbacks;
-        if (cbs.event() == null) {
-            events = 0;
+        // libevent runs nothing for a data callback that is not set: skipping the post saves the
+        // callback thread a wake-up per message (an echo has no write callback). But the I/O
+        // threads run ahead of the loop: a user who writes and then sets a write callback in the
+        // same callback would lose the drain libevent reports. So a skipped drain or read is
+        // remembered, and setCallbacks reports it when it installs that callback.
+        if (callbacksSet) {
+            BuffereventCallbacks cbs = callbacks;
+            if (readCb && cbs.read() == null) {
+                readCb = false;
+                readUnreported = true;
+            }
+            if (writeCb && cbs.write() == null) {
+                writeCb = false;
+                writeUnreported = true;
+            }
         }
-        int bits = (readCb && cbs.read() != null ? P_READ : 0) | (writeCb && cbs.write() != null ? P_WRITE : 0);
+        int bits = (readCb ? P_READ : 0) | (writeCb ? P_WRITE : 0);
         if ((events & BevEvent.CONNECTED) != 0) {
             bits |= P_CONNECTED;
             events &= ~BevEvent.CONNECTED;
@@ -299,6 +314,16 @@ public final class BuffereventCore implements Bufferevent {
         try {
             checkLive();
             callbacks = new BuffereventCallbacks(read, write, event, arg);
+            callbacksSet = true;
+            boolean lateRead = read != null && readUnreported && input.length() >= readLow;
+            boolean lateWrite = write != null && writeUnreported && output.length() <= writeLow;
+            if (read != null) {
+                readUnreported = false;
+            }
+            if (write != null) {
+                writeUnreported = false;
+            }
+            post(lateRead, lateWrite, 0);
         } finally {
             lock.unlock();
         }
@@ -612,12 +637,12 @@ public final class BuffereventCore implements Bufferevent {
     private CallbackScheduler.RearmableTimer timer(int dir) {
         if (dir == READ) {
             if (readTimer == null) {
-                readTimer = scheduler.newTimer(readTimerTask);
+                readTimer = scheduler.newTimer(() -> timerFired(READ));
             }
             return readTimer;
         }
         if (writeTimer == null) {
-            writeTimer = scheduler.newTimer(writeTimerTask);
+            writeTimer = scheduler.newTimer(() -> timerFired(WRITE));
         }
         return writeTimer;
     }
@@ -901,8 +926,6 @@ public final class BuffereventCore implements Bufferevent {
         }
         ops.outputAdded();
     }
-
-    private volatile boolean closeAfterFlush;
 
     /** Returns whether {@link #closeAfterFlush()} asked the writer to free once the output drains. */
     boolean closingAfterFlush() {

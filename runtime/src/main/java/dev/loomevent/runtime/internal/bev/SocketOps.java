@@ -204,6 +204,16 @@ public final class SocketOps implements BevOps {
         return false;
     }
 
+    /** The reader delivered EOF or an error and ends; returns false if it is not the current reader. Lock held. */
+    boolean readerEnded(SocketReader r) {
+        Thread t = reader;
+        if (t == Thread.currentThread()) {
+            readerParked = false;
+            return READER.compareAndSet(this, t, (Thread) null);
+        }
+        return false;
+    }
+
     /** The writer found work: an idle request that raced with it no longer applies. Lock held. */
     void writerWorking() {
         writerRetire = false;

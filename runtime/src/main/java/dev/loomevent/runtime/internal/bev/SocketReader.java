@@ -106,6 +106,11 @@ final class SocketReader implements Runnable {
                         }
                     } else if (stagedEnd != NO_END) {
                         deliverEnd();
+                        // Reading is disabled now; a later enable() starts a new reader, so this
+                        // one need not wait (and be woken) only to end when the bufferevent is freed.
+                        if (ops.readerEnded(this)) {
+                            return STOP;
+                        }
                         continue;
                     } else if (room > 0) {
                         endHold();

@@ -224,6 +224,51 @@ class SocketBuffereventTest {
         }
     }
 
+    /** Waits for a base timer of {@code millis}: long enough for a shorter timeout to have fired. */
+    private void letTimePass(long millis) throws Exception {
+        CompletableFuture<Void> passed = new CompletableFuture<>();
+        lo.base.once(0, Duration.ofMillis(millis), (ev, what, arg) -> passed.complete(null), null);
+        passed.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void readTimeoutDoesNotCountWhileHeldAtHighWatermark() throws Exception {
+        try (Loopback.Pair p = lo.pair(CLOSE)) {
+            Bufferevent bev = p.bev();
+            List<Integer> events = new CopyOnWriteArrayList<>();
+            bev.setWatermark(Direction.READ, 0, 10);
+            bev.setCallbacks((b, a) -> { }, null, (b, ev, a) -> events.add(ev));
+            bev.enable(Direction.READ);
+            Loopback.writeFully(p.peer(), bytes(10));
+            Loopback.await("the input at the high-watermark", () -> bev.input().length() == 10);
+            bev.setTimeouts(Duration.ofMillis(50), null);
+            letTimePass(300);
+            assertThat(events).as("no timeout while held").isEmpty();
+            lo.call(() -> {
+                bev.input().drain(10);
+                return null;
+            });
+            Loopback.await("the timeout once reading waits again", () -> !events.isEmpty());
+            assertThat(events).containsExactly(BevEvent.TIMEOUT | BevEvent.READING);
+            bev.free();
+        }
+    }
+
+    @Test
+    void writeTimeoutDoesNotCountWithNothingToWrite() throws Exception {
+        try (Loopback.Pair p = lo.pair(CLOSE)) {
+            Bufferevent bev = p.bev();
+            List<Integer> events = new CopyOnWriteArrayList<>();
+            bev.setCallbacks(null, null, (b, ev, a) -> events.add(ev));
+            bev.setTimeouts(null, Duration.ofMillis(50));
+            bev.enable(Direction.WRITE);
+            letTimePass(300);
+            assertThat(events).isEmpty();
+            assertThat(bev.enabled()).contains(Direction.WRITE);
+            bev.free();
+        }
+    }
+
     // ---- EOF, errors, connecting ---------------------------------------------------------------
 
     @Test
