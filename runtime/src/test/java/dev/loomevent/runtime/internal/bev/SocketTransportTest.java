@@ -149,4 +149,26 @@ class SocketTransportTest {
             bev.free();
         }
     }
+
+    @Test
+    void bytesTakenByAReaderFreedWithoutCloseReachTheChannelsNextBufferevent() throws Exception {
+        try (Loopback lo = new Loopback("leftovers"); Loopback.Pair p = lo.pair(EnumSet.noneOf(BevOption.class))) {
+            Bufferevent first = p.bev();
+            first.enable(Direction.READ);
+            Loopback.writeFully(p.peer(), "a".getBytes());
+            Loopback.await("the first byte", () -> first.input().length() == 1);
+            // The reader is blocked in its next read now; freeing cannot interrupt it.
+            SocketChannel ch = first.channel();
+            first.free();
+            assertThat(ch.isOpen()).isTrue();
+            Loopback.writeFully(p.peer(), "bc".getBytes());
+            Bufferevent second = Bufferevent.socket(lo.base, ch, EnumSet.of(BevOption.CLOSE_ON_FREE));
+            second.enable(Direction.READ);
+            Loopback.await("both bytes in the new input", () -> second.input().length() == 2);
+            byte[] got = new byte[2];
+            second.read(got, 0, 2);
+            assertThat(new String(got)).isEqualTo("bc");
+            second.free();
+        }
+    }
 }
