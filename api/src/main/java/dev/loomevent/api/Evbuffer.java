@@ -103,16 +103,24 @@ public interface Evbuffer extends AutoCloseable {
 
     /**
      * Appends caller-owned memory without copying. {@code cleanup} (may be null) runs exactly once,
-     * with {@code data}, when the last of these bytes is drained or the buffer holding them is freed;
-     * it is not run when this call fails. libevent: {@code evbuffer_add_reference}. Any thread.
+     * with {@code data}, when the last of these bytes is drained or the buffer holding them is freed
+     * (wherever {@link #addBuffer} moved them); it is not run when this call fails. The buffer never
+     * writes into {@code data}. An empty {@code data} adds no segment and its cleanup runs at once.
+     * libevent: {@code evbuffer_add_reference}. Any thread.
      */
     void addReference(ByteBuffer data, Consumer<ByteBuffer> cleanup);
 
     /**
      * Appends {@code length} bytes of a file starting at {@code offset} ({@code length == -1}: to the
-     * end of the file). The buffer owns the channel and closes it when done. A socket writer sends
-     * the bytes with {@link FileChannel#transferTo}; other readers read them lazily.
-     * libevent: {@code evbuffer_add_file}. Any thread.
+     * end of the file). Once the call succeeds the buffer owns the channel and closes it when done
+     * (a failed call leaves it open). A socket writer sends the bytes with
+     * {@link FileChannel#transferTo}; draining and moving them ({@link #addBuffer}) reads nothing;
+     * any operation that needs the bytes themselves (copy, search, readln, peek, pullup) reads the
+     * whole range into memory once and closes the channel. libevent: {@code evbuffer_add_file}.
+     * Any thread.
+     *
+     * @throws IllegalArgumentException if {@code offset} is negative or past the end of the file,
+     *                                  or {@code length} is below -1 or reaches past the end
      */
     void addFile(FileChannel file, long offset, long length);
 
@@ -141,7 +149,11 @@ public interface Evbuffer extends AutoCloseable {
     /** Moves up to {@code dst.remaining()} bytes from the front into {@code dst}; returns how many. libevent: {@code evbuffer_remove}. Any thread. */
     int remove(ByteBuffer dst);
 
-    /** Copies up to {@code len} bytes from the front into {@code out} without removing them; returns how many. libevent: {@code evbuffer_copyout}. Any thread. */
+    /**
+     * Copies up to {@code len} bytes from the front into {@code out} without removing them; returns
+     * how many. Like libevent it fails on a frozen front when there is something to copy.
+     * libevent: {@code evbuffer_copyout}. Any thread.
+     */
     int copyOut(byte[] out, int off, int len);
 
     /** Copies up to {@code dst.remaining()} bytes from the front into {@code dst} without removing them. libevent: {@code evbuffer_copyout}. Any thread. */
@@ -170,7 +182,8 @@ public interface Evbuffer extends AutoCloseable {
 
     /**
      * Removes one line from the front and returns it without its terminator, or {@code null} when no
-     * complete line is buffered. libevent: {@code evbuffer_readln}. Any thread.
+     * complete line is buffered. libevent: {@code evbuffer_readln} (which returns NULL on a frozen
+     * front, where this throws {@link IllegalStateException}). Any thread.
      */
     EvbufferLine readln(EolStyle style);
 

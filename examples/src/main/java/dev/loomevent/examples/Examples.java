@@ -35,6 +35,10 @@ public final class Examples {
         all.put("fibonacci", new Example("write callback keeps the output topped up with Fibonacci numbers [port] [count]", FibonacciServer::run));
         all.put("chat", new Example("chat room: each line broadcast to the other members [port]", ChatServer::run));
         all.put("embedded", new Example("EventBaseGroup service with /metrics and graceful SIGTERM [port] [metrics-port] [grace-ms] [bases]", EmbeddedService::run));
+        all.put("echo", new Example("echo server (the one compare.sh and the load-test harness drive) [port]", (args, out) -> {
+            EchoServer.main(args);
+            return 0;
+        }));
         all.put("prometheus-echo", new Example("echo server with a Prometheus /metrics endpoint [echo-port [metrics-port]]", (args, out) -> {
             PrometheusEchoServer.main(args);
             return 0;

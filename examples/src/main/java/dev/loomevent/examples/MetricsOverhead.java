@@ -78,6 +78,7 @@ public final class MetricsOverhead {
         Listener listener = Listener.bind(base, (l, ch, peer, arg) -> echo(base, ch), null,
                 EnumSet.of(ListenerOption.CLOSE_ON_FREE, ListenerOption.REUSEABLE), -1,
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        idleCost(seconds, virtualThreads);
         LongAdder echoes = new LongAdder();
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor();
@@ -134,8 +135,11 @@ public final class MetricsOverhead {
                 jfr += e.getValue() - jfr0.getOrDefault(e.getKey(), 0L);
             }
             long scrape = scrapeCpuNanos.sum() - scrape0;
-            System.out.printf(Locale.ROOT, "         scrapes %.2f ms CPU, JFR threads %.2f ms CPU: %.3f%% of the process' CPU%n",
-                    scrape / 1e6, jfr / 1e6, 100.0 * (scrape + jfr) / Math.max(1, process));
+            if (echoes.sum() > 0) {
+                System.out.printf(Locale.ROOT,
+                        "         scrapes %.2f ms CPU, JFR threads %.2f ms CPU: %.3f%% of the process' CPU%n",
+                        scrape / 1e6, jfr / 1e6, 100.0 * (scrape + jfr) / Math.max(1, process));
+            }
             return m;
         } finally {
             scraper.shutdownNow();
@@ -146,6 +150,24 @@ public final class MetricsOverhead {
                 throw new IllegalStateException("no scrape happened during the bound phase");
             }
         }
+    }
+
+    /**
+     * Prints the process' CPU time per second with no traffic, unbound and bound: the constant cost
+     * of binding (JFR's recording stream flushes and parses every second; scrapes), which the
+     * thread-by-thread figures miss in part because JFR's recorder thread is hidden from
+     * {@link ThreadMXBean}.
+     */
+    private static void idleCost(int seconds, boolean virtualThreads) throws InterruptedException {
+        LongAdder none = new LongAdder();
+        // JFR's first start in a process takes seconds of wall time and about one of CPU: not measured.
+        measureBound(none, 1, virtualThreads);
+        double off = measureUnbound(none, seconds).cpuMicrosPerEcho();
+        double on = measureBound(none, seconds, virtualThreads).cpuMicrosPerEcho();
+        // With no echoes, cpuMicrosPerEcho is the CPU time of the whole phase, in microseconds.
+        System.out.printf(Locale.ROOT,
+                "idle CPU: off %.1f ms/s, on %.1f ms/s (binding costs %.1f ms of CPU per second)%n",
+                off / 1e3 / seconds, on / 1e3 / seconds, (on - off) / 1e3 / seconds);
     }
 
     private static Phase measureUnbound(LongAdder echoes, int seconds) throws InterruptedException {

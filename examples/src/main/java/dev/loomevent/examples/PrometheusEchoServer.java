@@ -39,8 +39,9 @@ import java.util.concurrent.Executors;
  * </pre>
  *
  * <p>The echo part is libevent's classic bufferevent echo: the read callback moves the whole input
- * buffer to the output ({@code evbuffer_add_buffer(output, input)}), the event callback frees the
- * bufferevent on EOF or error.
+ * buffer to the output ({@code evbuffer_add_buffer(output, input)}). On error the event callback
+ * frees the bufferevent; on EOF it closes it once the output is flushed, so a peer that half-closes
+ * right after sending still gets its echo (libevent's samples free at once and drop it).
  * <p>{@link #start} and {@link #close} from any thread; the callbacks run on the base's callback
  * thread, the HTTP handler on a virtual thread per request.
  */
@@ -107,8 +108,11 @@ public final class PrometheusEchoServer implements AutoCloseable {
                 (b, arg) -> b.output().addBuffer(b.input()),
                 null,
                 (b, events, arg) -> {
-                    if ((events & (BevEvent.EOF | BevEvent.ERROR)) != 0) {
+                    if ((events & BevEvent.ERROR) != 0) {
                         b.free();
+                    } else if ((events & BevEvent.EOF) != 0) {
+                        // The peer may half-close right after sending (nc -N): echo the rest first.
+                        b.closeAfterFlush();
                     }
                 });
         bev.enable(EnumSet.allOf(Direction.class));

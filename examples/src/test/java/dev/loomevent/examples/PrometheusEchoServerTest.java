@@ -2,6 +2,7 @@ package dev.loomevent.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -11,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +88,29 @@ class PrometheusEchoServerTest {
             assertThat(get.body()).contains("# TYPE loomevent_io_bytes_total counter",
                     "base=\"" + PrometheusEchoServer.BASE_NAME + "\"");
             assertThat(post.statusCode()).isEqualTo(405);
+        }
+    }
+
+    @Test
+    void aPeerThatHalfClosesRightAfterSendingGetsItsEcho() throws Exception {
+        try (PrometheusEchoServer server = PrometheusEchoServer.start(
+                new InetSocketAddress(LOOPBACK, 0), new InetSocketAddress(LOOPBACK, 0));
+             HttpClient http = HttpClient.newHttpClient()) {
+            byte[] sent = "hello metrics\n".getBytes(StandardCharsets.US_ASCII);
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            try (SocketChannel ch = SocketChannel.open(server.echoAddress())) {
+                ch.write(ByteBuffer.wrap(sent));
+                ch.shutdownOutput();
+                ByteBuffer in = ByteBuffer.allocate(256);
+                while (ch.read(in.clear()) >= 0) {
+                    got.write(in.array(), 0, in.position());
+                }
+            }
+
+            assertThat(got.toByteArray()).isEqualTo(sent);
+            Scraper scraper = new Scraper(http, server);
+            assertThat(scraper.settle("loomevent_io_bytes_total", sent.length, "direction=\"write\""))
+                    .isEqualTo(sent.length);
         }
     }
 

@@ -47,8 +47,9 @@ final class RunOptions {
     @Option(names = "--idle", paramLabel = "N", description = "Mixed: idle connections held beside the load. Default: 200.")
     Integer idle;
 
-    @Option(names = "--client", paramLabel = "TRANSPORT", defaultValue = "socket",
-            description = "Client transport: socket (blocking channels on virtual threads) or loomevent (bufferevents). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--client", paramLabel = "TRANSPORT", defaultValue = "nio",
+            description = {"Client transport: nio (one selector thread, the cheapest per message), socket (blocking channels",
+                "on virtual threads) or loomevent (loomevent's own bufferevents). Default: ${DEFAULT-VALUE}."})
     String client;
 
     @Option(names = "--in-process", description = "Run JVM servers inside this JVM instead of a pinned child JVM.")

@@ -7,8 +7,11 @@ import java.util.List;
  * <p>Any thread.
  */
 public final class ClientTransports {
-    /** The transports' names: {@code socket} (blocking channels on virtual threads), {@code loomevent} (bufferevents). */
-    public static final List<String> NAMES = List.of("socket", "loomevent");
+    /**
+     * The transports' names: {@code nio} (one selector thread), {@code socket} (blocking channels on
+     * virtual threads), {@code loomevent} (loomevent's bufferevents).
+     */
+    public static final List<String> NAMES = List.of("nio", "socket", "loomevent");
 
     private ClientTransports() {
     }
@@ -22,6 +25,7 @@ public final class ClientTransports {
      */
     public static ClientTransport create(String name, int readBufferSize) {
         return switch (name) {
+            case "nio" -> new NioTransport(readBufferSize);
             case "socket" -> new SocketTransport(readBufferSize);
             case "loomevent" -> {
                 try {

@@ -25,7 +25,7 @@ public final class HtmlReport {
                 .append("<title>loomevent load test</title><style>").append(CSS).append("</style></head><body>\n");
         sb.append("<h1>loomevent load test</h1>");
         sb.append("<p class=\"meta\">").append(Html.esc(report.command())).append(" &#8212; ").append(Instant.now())
-                .append(" &#8212; ").append(Runtime.getRuntime().availableProcessors()).append(" CPU(s), ")
+                .append(" &#8212; ").append(Report.machineCpus()).append(" CPU(s), ")
                 .append(Html.esc(System.getProperty("java.vm.name") + " " + Runtime.version())).append("</p>\n");
         if (report.failed()) {
             sb.append("<div class=\"failure\" id=\"failure\">");

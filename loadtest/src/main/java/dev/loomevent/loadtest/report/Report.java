@@ -47,7 +47,7 @@ public record Report(String command, List<RunResult> runs, String baseline) {
         root.put("command", command);
         root.put("createdAt", Instant.now().toString());
         Map<String, Object> host = new LinkedHashMap<>();
-        host.put("cpus", Runtime.getRuntime().availableProcessors());
+        host.put("cpus", machineCpus());
         host.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
         host.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         host.put("clientPid", ManagementFactory.getRuntimeMXBean().getPid());
@@ -75,6 +75,7 @@ public record Report(String command, List<RunResult> runs, String baseline) {
         client.put("cpus", r.clientCpus());
         client.put("cpuCores", r.clientCores());
         client.put("bottleneck", r.clientBound());
+        client.put("cpuMicrosPerMessage", r.clientCpuMicrosPerMessage() < 0 ? null : r.clientCpuMicrosPerMessage());
         m.put("client", client);
         Map<String, Object> server = new LinkedHashMap<>();
         server.put("pid", r.serverPid());
@@ -82,6 +83,7 @@ public record Report(String command, List<RunResult> runs, String baseline) {
         server.put("cpus", r.serverCpus());
         server.put("cpuCores", r.serverCores() < 0 ? null : r.serverCores());
         server.put("saturated", r.serverBound());
+        server.put("cpuMicrosPerMessage", r.serverCpuMicrosPerMessage() < 0 ? null : r.serverCpuMicrosPerMessage());
         if (r.memory() != null) {
             MemoryResult mem = r.memory();
             Map<String, Object> mm = new LinkedHashMap<>();
@@ -158,12 +160,21 @@ public record Report(String command, List<RunResult> runs, String baseline) {
             ratio.put("megabytesPerSecond", ratio(p.megabytesPerSecond(), b.megabytesPerSecond()));
             ratio.put("connectsPerSecond", ratio(p.connectsPerSecond(), b.connectsPerSecond()));
             ratio.put("p99", ratio(p.latencyMicros(99), b.latencyMicros(99)));
+            if (r.serverCpuMicrosPerMessage() > 0 && base.serverCpuMicrosPerMessage() > 0) {
+                ratio.put("serverCpuPerMessage", ratio(r.serverCpuMicrosPerMessage(), base.serverCpuMicrosPerMessage()));
+            }
             if (r.memory() != null && base.memory() != null) {
                 ratio.put("kbPerConnection", ratio(r.memory().totalKbPerConnection(), base.memory().totalKbPerConnection()));
             }
             m.put("ratio", ratio);
         }
         return m;
+    }
+
+    /** Returns the machine's CPUs: this process may have pinned itself to fewer. */
+    static int machineCpus() {
+        String[] cpus = new java.io.File("/sys/devices/system/cpu").list((d, n) -> n.matches("cpu[0-9]+"));
+        return cpus != null && cpus.length > 0 ? cpus.length : Runtime.getRuntime().availableProcessors();
     }
 
     /** Returns {@code a / b}, or null when {@code b} is 0. */

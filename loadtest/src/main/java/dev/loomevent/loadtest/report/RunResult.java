@@ -54,6 +54,26 @@ public record RunResult(String target, String targetDescription, String scenario
         return serverCpus > 0 && serverCores() >= 0.9 * serverCpus;
     }
 
+    /**
+     * Returns the server's CPU time per echoed message over the measured period, in microseconds;
+     * negative when unknown. Unlike throughput, it barely depends on how much CPU the machine left
+     * the server, so it compares servers fairly on a busy machine.
+     */
+    public double serverCpuMicrosPerMessage() {
+        return cpuPerMessage(serverCores());
+    }
+
+    /** Returns the client's CPU time per echoed message over the measured period, in microseconds. */
+    public double clientCpuMicrosPerMessage() {
+        return cpuPerMessage(clientCores());
+    }
+
+    private double cpuPerMessage(double cores) {
+        long messages = parts.stream().mapToLong(PartResult::messages).sum();
+        double seconds = parts.isEmpty() ? 0 : parts.get(0).seconds();
+        return cores < 0 || messages == 0 ? -1 : cores * seconds * 1e6 / messages;
+    }
+
     /** Returns the part named {@code name}, or null. */
     public PartResult part(String name) {
         return parts.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);

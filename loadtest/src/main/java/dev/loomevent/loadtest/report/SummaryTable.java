@@ -13,7 +13,7 @@ import java.util.Locale;
 public final class SummaryTable {
     /** The column headers. */
     public static final List<String> HEADERS = List.of("target", "part", "msg/s", "MB/s", "conn/s", "p50", "p99", "p99.9",
-            "max", "errors", "client CPU", "server CPU", "KB/conn", "vs baseline");
+            "max", "errors", "client CPU", "server CPU", "srv µs/msg", "KB/conn", "vs baseline");
 
     private SummaryTable() {
     }
@@ -30,15 +30,18 @@ public final class SummaryTable {
                 row.add(Format.count(p.messagesPerSecond()));
                 row.add(p.bytes() == 0 ? "-" : String.format(Locale.ROOT, "%.1f", p.megabytesPerSecond()));
                 row.add(p.name().equals("churn") ? Format.count(p.connectsPerSecond()) : "-");
-                row.add(Format.micros(p.latencyMicros(50)));
-                row.add(Format.micros(p.latencyMicros(99)));
-                row.add(Format.micros(p.latencyMicros(99.9)));
-                row.add(Format.micros(p.maxLatencyMicros()));
+                boolean timed = p.latency().getTotalCount() > 0;
+                row.add(timed ? Format.micros(p.latencyMicros(50)) : "-");
+                row.add(timed ? Format.micros(p.latencyMicros(99)) : "-");
+                row.add(timed ? Format.micros(p.latencyMicros(99.9)) : "-");
+                row.add(timed ? Format.micros(p.maxLatencyMicros()) : "-");
                 row.add(Long.toString(p.errors()));
                 row.add(String.format(Locale.ROOT, "%.0f%% of %d%s", 100 * r.clientCores(), r.clientCpus(),
                         r.clientBound() ? " (bottleneck)" : ""));
                 row.add(r.serverCores() < 0 ? (r.serverInProcess() ? "in-process" : "?")
                         : String.format(Locale.ROOT, "%.0f%%%s", 100 * r.serverCores(), r.serverBound() ? " (saturated)" : ""));
+                row.add(r.serverCpuMicrosPerMessage() < 0 || p.messages() == 0 ? "-"
+                        : String.format(Locale.ROOT, "%.1f", r.serverCpuMicrosPerMessage()));
                 row.add(r.memory() == null || !p.name().equals("idle") ? "-"
                         : String.format(Locale.ROOT, "%.2f", r.memory().totalKbPerConnection()));
                 row.add(ratio(r, p, base));
@@ -70,6 +73,9 @@ public final class SummaryTable {
             add(out, "msg/s", p.messagesPerSecond(), b.messagesPerSecond());
         }
         add(out, "p99", p.latencyMicros(99), b.latencyMicros(99));
+        if (!p.name().equals("idle")) {
+            add(out, "srv CPU/msg", r.serverCpuMicrosPerMessage(), base.serverCpuMicrosPerMessage());
+        }
         return String.join(" ", out);
     }
 
@@ -95,14 +101,25 @@ public final class SummaryTable {
                         + " of its " + r.clientCpus() + " CPU(s) busy): these figures are a lower bound of the server's capacity");
             } else if (r.serverBound()) {
                 notes.add(r.target() + ": the server was saturated (its CPU busy) while the client had CPU to spare: the figures are the server's");
+            } else if (r.serverCores() >= 0 && r.serverCpus() > 0 && isLoadTest(r)) {
+                notes.add(String.format(Locale.ROOT, "%s: neither side kept its CPU busy (client %.0f%%, server %.0f%%): "
+                        + "the run was limited by waiting (few connections, latency) or by other load on the machine, not by CPU",
+                        r.target(), 100 * r.clientCores(), 100 * r.serverCores()));
             }
             if (r.memory() != null) {
                 MemoryResult m = r.memory();
-                notes.add(String.format(Locale.ROOT, "%s: %d idle connections: RSS +%.2f KB/conn, live heap +%.2f KB/conn, total %.2f KB/conn (%s)",
-                        r.target(), m.connections(), m.rssKbPerConnection(), m.heapKbPerConnection(), m.totalKbPerConnection(), m.note()));
+                String heap = m.heapBeforeKb() < 0 || m.heapAfterKb() < 0 ? "no JVM heap"
+                        : String.format(Locale.ROOT, "live heap +%.2f KB/conn", m.heapKbPerConnection());
+                notes.add(String.format(Locale.ROOT, "%s: %d idle connections: RSS +%.2f KB/conn, %s, total %.2f KB/conn (%s)",
+                        r.target(), m.connections(), m.rssKbPerConnection(), heap, m.totalKbPerConnection(), m.note()));
             }
         }
         return notes;
+    }
+
+    /** Returns whether the run pushed load (every scenario but idle, which holds connections only). */
+    private static boolean isLoadTest(RunResult r) {
+        return !r.scenario().equals("idle");
     }
 
     /** Returns the table and notes as plain text with aligned columns. */

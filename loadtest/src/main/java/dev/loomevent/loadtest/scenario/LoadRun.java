@@ -35,6 +35,8 @@ public final class LoadRun {
     private CpuProbe probe;
     private long t0;
     private long lastTick;
+    private long warmEnd;
+    private long end;
 
     private LoadRun(ScenarioConfig config, RunningTarget target, ClientTransport transport, ProgressListener progress) {
         this.config = config;
@@ -59,57 +61,77 @@ public final class LoadRun {
         parts = workloads.stream().flatMap(w -> w.parts().stream()).toList();
         Idle idle = config.scenario() == Scenario.IDLE ? (Idle) workloads.get(0) : null;
         long pid = target.pid();
-        long rss0 = -1;
-        long heap0 = -1;
-        if (idle != null && pid > 0) {
-            heap0 = ServerMemory.liveHeapKb(pid);
-            rss0 = ServerMemory.rssKb(pid);
-        }
-        MemoryResult memory = null;
+        long[] before = idle != null && pid > 0 ? new long[] {ServerMemory.rssKb(pid), ServerMemory.liveHeapKb(pid)} : null;
         probe = new CpuProbe(pid, target.inProcess());
         t0 = System.nanoTime();
         lastTick = t0;
-        long warmEnd = t0 + config.warmup().toNanos();
-        long end = warmEnd + config.duration().toNanos();
+        warmEnd = t0 + config.warmup().toNanos();
+        end = config.counted() && config.duration().isZero() ? Long.MAX_VALUE : warmEnd + config.duration().toNanos();
         workloads.forEach(Workload::start);
+        MemoryResult memory = null;
         try {
             if (idle != null) {
-                long deadline = t0 + IDLE_CONNECT_TIMEOUT;
-                while (idle.ready() + errors() < idle.size() && control.failure() == null && System.nanoTime() < deadline) {
-                    tick(Long.MAX_VALUE, deadline);
-                }
-                if (idle.ready() < idle.size() && control.failure() == null) {
-                    control.fail(new IllegalStateException("idle: only " + idle.ready() + " of " + idle.size()
-                            + " connections were established and echoed"));
-                }
-                if (pid > 0 && control.failure() == null) {
-                    long rss1 = ServerMemory.rssKb(pid);
-                    long heap1 = ServerMemory.liveHeapKb(pid);
-                    memory = new MemoryResult(idle.size(), rss0, rss1, heap0, heap1, memoryNote());
-                }
-                // the set-up (connecting, measuring memory) is the warm-up; the hold is measured
-                sample(Long.MAX_VALUE);
-                warmEnd = lastTick;
-                end = lastTick + config.duration().toNanos();
+                memory = establishIdle(idle, pid, before);
             }
-            while (control.failure() == null && control.active() > 0) {
-                long now = System.nanoTime();
-                if (!config.counted() && now >= end) {
-                    break;
-                }
-                if (config.counted() && now >= end && !config.duration().isZero()) {
-                    control.fail(new IllegalStateException("the " + config.messages()
-                            + " messages per connection were not done within " + config.duration()));
-                    break;
-                }
-                tick(warmEnd, config.duration().isZero() ? Long.MAX_VALUE : end);
-            }
+            runToTheEnd();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             control.fail(e);
         }
         control.stop();
         workloads.forEach(Workload::stop);
+        drain();
+        sample(warmEnd);
+        transport.close();
+        List<MeterSnapshot> metrics = target.metrics();
+        List<PartResult> results = parts.stream().map(Part::result).toList();
+        return new RunResult(target.name(), target.description(), config.scenario().id(), config.describe(), startedAt,
+                transport.name(), Runtime.getRuntime().availableProcessors(), target.cpus(), target.inProcess(), pid,
+                results, List.copyOf(cpu), memory, metrics, failureText());
+    }
+
+    /**
+     * Idle: waits until every connection did its exchange, measures the server's memory, and makes
+     * the hold that follows the measured period (the set-up is the warm-up).
+     */
+    private MemoryResult establishIdle(Idle idle, long pid, long[] before) throws InterruptedException {
+        long deadline = t0 + IDLE_CONNECT_TIMEOUT;
+        while (idle.ready() + errors() < idle.size() && control.failure() == null && System.nanoTime() < deadline) {
+            tick(Long.MAX_VALUE, deadline);
+        }
+        if (idle.ready() < idle.size() && control.failure() == null) {
+            control.fail(new IllegalStateException("idle: only " + idle.ready() + " of " + idle.size()
+                    + " connections were established and echoed"));
+        }
+        MemoryResult memory = null;
+        if (before != null && control.failure() == null) {
+            long rss = ServerMemory.rssKb(pid);
+            long heap = ServerMemory.liveHeapKb(pid);
+            memory = new MemoryResult(idle.size(), before[0], rss, before[1], heap, memoryNote());
+        }
+        sample(Long.MAX_VALUE);
+        warmEnd = lastTick;
+        end = lastTick + config.duration().toNanos();
+        return memory;
+    }
+
+    /** Samples until the duration is over, the counted work is done, or the run failed. */
+    private void runToTheEnd() throws InterruptedException {
+        while (control.failure() == null && control.active() > 0) {
+            long now = System.nanoTime();
+            if (now >= end) {
+                if (config.counted()) {
+                    control.fail(new IllegalStateException("the " + config.messages()
+                            + " messages per connection were not done within " + config.duration()));
+                }
+                return;
+            }
+            tick(warmEnd, end);
+        }
+    }
+
+    /** Waits (bounded) for the echoes still owed; those that do not come are lost data. */
+    private void drain() {
         try {
             if (!control.awaitIdle(config.drainTimeout().toMillis(), TimeUnit.MILLISECONDS) && control.failure() == null) {
                 control.fail(new IllegalStateException(control.active() + " connection(s) still waited for echoes "
@@ -118,17 +140,6 @@ public final class LoadRun {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        sample(warmEnd);
-        transport.close();
-        List<MeterSnapshot> metrics = target.metrics();
-        List<PartResult> results = new ArrayList<>();
-        for (Part p : parts) {
-            results.add(p.result());
-        }
-        String failure = failureText(results);
-        return new RunResult(target.name(), target.description(), config.scenario().id(), config.describe(), startedAt,
-                transport.name(), Runtime.getRuntime().availableProcessors(), target.cpus(), target.inProcess(), pid,
-                results, List.copyOf(cpu), memory, metrics, failure);
     }
 
     /** Returns the connections that failed so far, warm-up included. */
@@ -176,7 +187,7 @@ public final class LoadRun {
         progress.interval(target.name(), parts.stream().map(p -> p.name).toList(), samples, cs);
     }
 
-    private String failureText(List<PartResult> results) {
+    private String failureText() {
         Throwable f = control.failure();
         if (f != null) {
             return f.getMessage() != null ? f.getMessage() : f.toString();

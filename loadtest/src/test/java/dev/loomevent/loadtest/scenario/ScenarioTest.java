@@ -51,7 +51,7 @@ class ScenarioTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"socket", "loomevent"})
+    @ValueSource(strings = {"nio", "socket", "loomevent"})
     void pingpongEchoesEveryMessageOfEveryConnection(String client) {
         RunResult r = run(counted(Scenario.PINGPONG, 8, 250), target, client);
         assertThat(r.failure()).isNull();
@@ -64,7 +64,7 @@ class ScenarioTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"socket", "loomevent"})
+    @ValueSource(strings = {"nio", "socket", "loomevent"})
     void openLoopSendsTheGivenCountAtTheGivenRate(String client) {
         RunResult r = run(counted(Scenario.RATE, 4, 100).withRate(4000), target, client);
         assertThat(r.failure()).isNull();
@@ -73,7 +73,7 @@ class ScenarioTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"socket", "loomevent"})
+    @ValueSource(strings = {"nio", "socket", "loomevent"})
     void streamEchoesEveryChunk(String client) {
         RunResult r = run(counted(Scenario.STREAM, 3, 40).withSize(16384).withWindow(4), target, client);
         assertThat(r.failure()).isNull();
@@ -82,7 +82,7 @@ class ScenarioTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"socket", "loomevent"})
+    @ValueSource(strings = {"nio", "socket", "loomevent"})
     void churnOpensOneConnectionPerExchange(String client) {
         RunResult r = run(counted(Scenario.CHURN, 4, 25), target, client);
         assertThat(r.failure()).isNull();
@@ -92,7 +92,7 @@ class ScenarioTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"socket", "loomevent"})
+    @ValueSource(strings = {"nio", "socket", "loomevent"})
     void idleHoldsItsConnectionsAndMeasuresTheServersMemory(String client) {
         ScenarioConfig c = ScenarioConfig.defaults(Scenario.IDLE).withConnections(50)
                 .withTime(Duration.ofMillis(200), Duration.ZERO);
@@ -109,7 +109,7 @@ class ScenarioTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"socket", "loomevent"})
+    @ValueSource(strings = {"nio", "socket", "loomevent"})
     void mixedRunsEveryPartAtOnce(String client) {
         ScenarioConfig c = counted(Scenario.MIXED, 4, 30).withRate(2000).withIdleConnections(10);
         RunResult r = run(c, target, client);
@@ -125,7 +125,7 @@ class ScenarioTest {
 
 
     @ParameterizedTest
-    @ValueSource(strings = {"socket", "loomevent"})
+    @ValueSource(strings = {"nio", "socket", "loomevent"})
     void aCorruptedByteFailsTheRunLoudly(String client) {
         try (var bad = new CorruptingEchoServer(1000)) {
             RunResult r = run(counted(Scenario.PINGPONG, 2, 100), Targets.of("corrupt", bad), client);
@@ -134,7 +134,7 @@ class ScenarioTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"socket", "loomevent"})
+    @ValueSource(strings = {"nio", "socket", "loomevent"})
     void aServerThatDropsAConnectionWithEchoesOwedFailsTheRun(String client) {
         try (var dropper = new JavaEchoServer(new InetSocketAddress("127.0.0.1", 0)) {
             @Override
@@ -148,7 +148,7 @@ class ScenarioTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"socket", "loomevent"})
+    @ValueSource(strings = {"nio", "socket", "loomevent"})
     void noServerMeansAFailedRun(String client) throws Exception {
         InetSocketAddress closed;
         try (var s = java.nio.channels.ServerSocketChannel.open()) {
@@ -167,7 +167,7 @@ class ScenarioTest {
      * message due in the first half of the stall waited at least half of it.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"socket", "loomevent"})
+    @ValueSource(strings = {"nio", "socket", "loomevent"})
     void openLoopLatencyIncludesQueueingBehindAStall(String client) {
         double rate = 2000;
         try (var staller = new StallingEchoServer(new CountDownLatch(1), 200)) {

@@ -94,7 +94,7 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
     private volatile long cachedNanos;
 
     // ---- callback thread only ----
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private final ArrayDeque<Activation>[] active = new ArrayDeque[MAX_PRIORITIES];
     private int activeCount;
     private final ArrayDeque<Activation> later = new ArrayDeque<>();
@@ -257,7 +257,8 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
                 counters.loopIteration();
                 if (activeCount > 0) {
                     int n = runActive();
-                    if (once && activeCount == 0 && n != 0) {
+                    // libevent counts "active later" (deferred) callbacks as active here too
+                    if (once && activeCount == 0 && later.isEmpty() && n != 0) {
                         break;
                     }
                 } else if (nonblock) {
@@ -348,6 +349,11 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
             long d = n.deadline();
             if (n.state() == TimerNode.ARMED && d - now > 0) {
                 timers.changeKey(n, d);
+                // An arm() that read the old key took its fast path; its earlier deadline shows here.
+                long again = n.deadline();
+                if (again - d < 0) {
+                    timers.changeKey(n, again);
+                }
                 continue;
             }
             timers.remove(n);

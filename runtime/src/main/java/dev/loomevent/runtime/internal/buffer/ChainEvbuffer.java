@@ -72,6 +72,14 @@ public final class ChainEvbuffer implements Evbuffer {
     /** A read into less free space than this takes a fresh segment instead. */
     private static final int MIN_READ_SPACE = 512;
     private static final long MAX_CONTIGUOUS = Integer.MAX_VALUE - 8;
+    /**
+     * Whether a buffer drained empty keeps its last segment for the next add (system property
+     * {@code loomevent.evbuffer.keepSpare}, default false). Off, an empty buffer holds no segment,
+     * as idle connections want; on, a steady add-then-drain stream skips the pool's two atomic
+     * operations per message, at the price of one segment per buffer that ever held bytes
+     * (measured in docs/benchmarks.md, section Evbuffer).
+     */
+    static final boolean KEEP_SPARE = Boolean.getBoolean("loomevent.evbuffer.keepSpare");
     /** Up to this many bytes are copied rather than shared when a reserved tail segment must move. */
     private static final int SPLIT_COPY_LIMIT = 1024;
 
@@ -981,21 +989,23 @@ public final class ChainEvbuffer implements Evbuffer {
         try {
             checkEndNotFrozen();
             cancelReservation();
-            ensureReservationArrays(maxVecs);
             int want = (int) size;
+            // More vectors than the tail plus one per pooled segment would never be used.
+            int cap = (int) Math.min(maxVecs, want / pool.segmentSize() + 2L);
+            ensureReservationArrays(cap);
             Segment t = last;
             int n = 0;
             long got = 0;
             boolean useTail = t != null && !t.immutable && t.writable() > 0
-                    && (maxVecs > 1 ? true : t.writable() >= Math.max(want, 1));
+                    && (cap > 1 || t.writable() >= Math.max(want, 1));
             if (useTail) {
                 resvSegs[n++] = t;
                 got = t.writable();
                 resvInChain = true;
             }
-            while (n == 0 || (got < want && n < maxVecs)) {
-                int need = (int) Math.min(Integer.MAX_VALUE, Math.max(want - got, 1));
-                Segment s = n == maxVecs - 1 ? takeFresh(need) : takeFresh();
+            while (n == 0 || (got < want && n < cap)) {
+                int need = (int) Math.max(want - got, 1);
+                Segment s = n == cap - 1 ? takeFresh(need) : takeFresh();
                 resvSegs[n++] = s;
                 got += s.writable();
             }
@@ -1539,11 +1549,19 @@ public final class ChainEvbuffer implements Evbuffer {
         setLength(length - n);
     }
 
-    /** Gives up a segment leaving the chain, unless a reservation still writes into it. */
+    /**
+     * Gives up a segment leaving the chain, unless a reservation still writes into it. With
+     * {@link #KEEP_SPARE}, the last segment of a buffer drained empty is kept as the spare.
+     */
     private void releaseFromChain(Segment s) {
         if (resvInChain && !resvDetached && resvCount > 0 && resvSegs[0] == s) {
             s.start = s.end;
             resvDetached = true;
+            return;
+        }
+        if (KEEP_SPARE && s == last && spare == null && s.pool == pool && s.reusableInPlace()) {
+            s.reset();
+            spare = s;
             return;
         }
         s.release();
@@ -1815,28 +1833,44 @@ public final class ChainEvbuffer implements Evbuffer {
         return n;
     }
 
-    /** Position of the first occurrence of {@code what} (non-empty) wholly inside {@code [from, to)}, or -1. */
+    /**
+     * Position of the first occurrence of {@code what} (non-empty) wholly inside {@code [from, to)},
+     * or -1. One pass over the segments: candidates are found with the word-at-a-time scan, and
+     * each is compared from where it lies, without walking the chain again.
+     */
     private long find(byte[] what, long from, long to) {
         long lastStart = to - what.length;
+        if (from > lastStart) {
+            return -1;
+        }
+        locate(from);
+        Segment s = locSeg;
+        int idx = locIdx;
+        long base = from - (idx - s.start); // position of s.start
         byte b0 = what[0];
-        long p = from;
-        while (p <= lastStart) {
-            long at = indexOf(b0, p, lastStart + 1);
-            if (at < 0) {
-                return -1;
+        while (s != null && base + (idx - s.start) <= lastStart) {
+            int end = (int) Math.min(s.end, s.start + (lastStart + 1 - base));
+            int hit = Scan.indexOf(s.buf, idx, end, b0);
+            if (hit >= 0) {
+                if (what.length == 1 || matchesAt(s, hit, what)) {
+                    return base + (hit - s.start);
+                }
+                idx = hit + 1;
+                if (idx < s.end) {
+                    continue;
+                }
             }
-            if (what.length == 1 || matchesAt(at, what)) {
-                return at;
+            base += s.end - s.start;
+            s = s.next;
+            if (s != null) {
+                idx = s.start;
             }
-            p = at + 1;
         }
         return -1;
     }
 
-    private boolean matchesAt(long at, byte[] what) {
-        locate(at);
-        Segment s = locSeg;
-        int idx = locIdx;
+    /** Whether {@code what} starts at storage index {@code idx} of {@code s}; the bytes exist. */
+    private static boolean matchesAt(Segment s, int idx, byte[] what) {
         for (byte w : what) {
             while (idx >= s.end) {
                 s = s.next;

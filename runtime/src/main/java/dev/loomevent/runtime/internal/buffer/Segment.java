@@ -207,7 +207,12 @@ final class Segment {
         }
     }
 
-    /** Makes a recycled segment empty and solely owned again. For {@link SegmentPool} only. */
+    /** Whether this pooled segment could be emptied and written again by its holder right now. */
+    boolean reusableInPlace() {
+        return pool != null && parent == null && refs == 1 && !inFlight;
+    }
+
+    /** Makes a recycled (or kept) segment empty and solely owned again. */
     void reset() {
         start = 0;
         end = 0;

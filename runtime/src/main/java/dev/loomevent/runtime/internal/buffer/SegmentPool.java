@@ -1,6 +1,7 @@
 package dev.loomevent.runtime.internal.buffer;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
 
@@ -8,8 +9,10 @@ import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
  * A bounded pool of equal-sized segments, shared by many evbuffers, so that a steady stream of
  * messages allocates nothing: a buffer takes a segment when it needs room and gives it back when
  * the segment's bytes are all drained.
- * <p>Any thread: the free list is a lock-free bounded MPMC queue (no allocation per offer or poll).
- * A segment given back to a full pool is left to the GC.
+ * <p>Any thread. Two levels, neither allocating per use: a few "hot" slots, one picked by the
+ * calling thread's id, each holding at most one segment and taken or filled with one atomic
+ * operation (the add-then-drain of one message round-trips through the same slot), and behind them
+ * a lock-free bounded MPMC queue. A segment given back to a full pool is left to the GC.
  * <p>Direct storage is the default because the socket threads do blocking channel I/O: a heap
  * buffer handed to {@code SocketChannel.read/write} is copied through a temporary direct buffer by
  * the JDK. The choice was measured (docs/benchmarks.md, section Evbuffer).
@@ -27,6 +30,9 @@ public final class SegmentPool {
     private final boolean direct;
     private final int segmentSize;
     private final MpmcAtomicArrayQueue<Segment> free;
+    /** One idle segment per slot at most; slot = thread id &amp; mask. */
+    private final AtomicReferenceArray<Segment> hot;
+    private final int hotMask;
 
     /**
      * Creates a pool.
@@ -45,6 +51,9 @@ public final class SegmentPool {
         this.direct = direct;
         this.segmentSize = segmentSize;
         this.free = new MpmcAtomicArrayQueue<>(capacity);
+        int slots = Integer.highestOneBit(Math.max(2, Math.min(capacity / 2, 4 * Runtime.getRuntime().availableProcessors())));
+        this.hot = new AtomicReferenceArray<>(slots);
+        this.hotMask = slots - 1;
     }
 
     /** Returns whether segments use direct memory. Any thread. */
@@ -57,16 +66,30 @@ public final class SegmentPool {
         return segmentSize;
     }
 
-    /** Returns how many idle segments the pool holds now. Any thread. */
+    /** Returns how many idle segments the pool holds now (approximately, under concurrent use). Any thread. */
     public int idle() {
-        return free.size();
+        int n = free.size();
+        for (int i = 0; i < hot.length(); i++) {
+            if (hot.get(i) != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private int slot() {
+        return (int) Thread.currentThread().threadId() & hotMask;
     }
 
     /** Takes an empty segment of {@link #segmentSize()} bytes. Any thread. */
     Segment acquire() {
-        Segment s = free.relaxedPoll();
+        int i = slot();
+        Segment s = hot.getAcquire(i) != null ? hot.getAndSet(i, null) : null;
         if (s == null) {
-            return new Segment(this, allocate(segmentSize));
+            s = free.relaxedPoll();
+            if (s == null) {
+                return new Segment(this, allocate(segmentSize));
+            }
         }
         s.reset();
         return s;
@@ -82,6 +105,10 @@ public final class SegmentPool {
 
     void recycle(Segment s) {
         s.next = null;
+        int i = slot();
+        if (hot.getAcquire(i) == null && hot.compareAndSet(i, null, s)) {
+            return;
+        }
         free.relaxedOffer(s);
     }
 

@@ -217,4 +217,29 @@ class EventBaseBasicsTest {
             assertThat(result).hasValue(1);
         }
     }
+
+    @Test
+    void gaugesShowPendingTimersAndQueuedWork() {
+        try (EventBase base = EventBase.create()) {
+            CallbackScheduler s = CallbackScheduler.of(base);
+            for (int i = 0; i < 3; i++) {
+                s.schedule(TimeUnit.HOURS.toNanos(1), () -> { });
+            }
+            Counting a = new Counting(0);
+            s.activate(a);
+            assertThat(base.stats().activationQueueDepth()).isEqualTo(1);
+            long[] seen = new long[2];
+            a.then = () -> {
+                s.defer(() -> { });
+                s.defer(() -> { });
+                base.loopBreak();
+            };
+            base.loop(EnumSet.of(LoopFlag.ONCE));
+            seen[0] = base.stats().pendingTimers();
+            seen[1] = base.stats().deferredQueueDepth();
+            assertThat(seen[0]).isEqualTo(3);
+            assertThat(seen[1]).isEqualTo(2);
+            assertThat(base.stats().activationQueueDepth()).isZero();
+        }
+    }
 }

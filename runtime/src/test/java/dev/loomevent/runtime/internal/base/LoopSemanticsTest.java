@@ -106,6 +106,20 @@ class LoopSemanticsTest {
     }
 
     @Test
+    void onceAlsoRunsTheDeferredCallbacksItsCallbacksQueued() {
+        try (EventBase base = EventBase.create()) {
+            List<String> ran = new ArrayList<>();
+            base.newEvent(0, (e, w, a) -> ran.add("later"), null).add(Duration.ofHours(1));
+            base.execute(() -> {
+                ran.add("first");
+                base.execute(() -> ran.add("deferred"));
+            });
+            assertThat(base.loop(EnumSet.of(LoopFlag.ONCE))).isZero();
+            assertThat(ran).containsExactly("first", "deferred");
+        }
+    }
+
+    @Test
     void nonblockRunsOnlyWhatIsActiveAndDoesNotWaitForTimers() {
         try (EventBase base = EventBase.create()) {
             List<String> ran = new ArrayList<>();

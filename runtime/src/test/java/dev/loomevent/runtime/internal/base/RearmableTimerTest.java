@@ -117,4 +117,51 @@ class RearmableTimerTest {
             assertThat(t.isArmed()).isFalse();
         }
     }
+
+    @org.junit.jupiter.api.RepeatedTest(5)
+    void concurrentRearmsAndCancelsLeaveATimerThatRunsExactlyOnceAfterTheLastArm() throws Exception {
+        long seed = System.nanoTime();
+        try (EventBase base = EventBase.create()) {
+            base.start();
+            CallbackScheduler s = CallbackScheduler.of(base);
+            AtomicInteger runs = new AtomicInteger();
+            CallbackScheduler.RearmableTimer t = s.newTimer(runs::incrementAndGet);
+            List<Thread> threads = new ArrayList<>();
+            for (int k = 0; k < 4; k++) {
+                java.util.Random r = new java.util.Random(seed + k);
+                threads.add(Thread.ofVirtual().start(() -> {
+                    for (int i = 0; i < 5_000; i++) {
+                        if (r.nextInt(4) == 0) {
+                            t.cancel();
+                        } else {
+                            t.rearm(r.nextInt(200_000));
+                        }
+                        if (i % 100 == 0) {
+                            Thread.yield();
+                        }
+                    }
+                }));
+            }
+            for (Thread th : threads) {
+                th.join();
+            }
+            t.cancel();
+            roundTrip(s);
+            int before = runs.get();
+            t.rearm(MS);
+            assertThat(t.isArmed()).as("seed %d", seed).isTrue();
+            CountDownLatch marker = new CountDownLatch(1);
+            s.schedule(20 * MS, marker::countDown);
+            assertThat(marker.await(10, TimeUnit.SECONDS)).isTrue();
+            roundTrip(s);
+            assertThat(runs.get() - before).as("seed %d", seed).isEqualTo(1);
+            assertThat(t.isArmed()).as("seed %d", seed).isFalse();
+        }
+    }
+
+    private static void roundTrip(CallbackScheduler s) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        s.defer(done::countDown);
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    }
 }

@@ -62,6 +62,32 @@ class SignalsAndGroupTest {
         }
     }
 
+    @Test
+    void thePreviousHandlerIsBackOnceTheLastSignalEventIsFreed() {
+        sun.misc.Signal hup = new sun.misc.Signal("HUP");
+        sun.misc.SignalHandler probe = sig -> { };
+        sun.misc.SignalHandler original = sun.misc.Signal.handle(hup, probe);
+        sun.misc.Signal.handle(hup, original);
+        try (EventBase a = EventBase.create(); EventBase b = EventBase.create()) {
+            Event ea = a.newSignal(Signal.HUP, (e, w, x) -> { }, null);
+            Event eb = b.newSignal(Signal.HUP, (e, w, x) -> { }, null);
+            ea.add(null);
+            eb.add(null);
+            ea.free();
+            // sun.misc.Signal wraps the JVM's handler anew on each call; its toString names the handler
+            assertThat(installed(hup, original).toString()).isNotEqualTo(original.toString());
+            eb.free();
+            assertThat(installed(hup, original).toString()).isEqualTo(original.toString());
+        }
+    }
+
+    /** Returns the handler installed now, putting it back. */
+    private static sun.misc.SignalHandler installed(sun.misc.Signal sig, sun.misc.SignalHandler placeholder) {
+        sun.misc.SignalHandler now = sun.misc.Signal.handle(sig, placeholder);
+        sun.misc.Signal.handle(sig, now);
+        return now;
+    }
+
     private static void kill(String signal) throws Exception {
         Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(ProcessHandle.current().pid()))
                 .inheritIO().start();

@@ -94,4 +94,58 @@ class ChainEvbufferIoTest {
             assertThat(new String(got.array(), US_ASCII)).isEqualTo("<23456>");
         }
     }
+
+    /**
+     * While the writer sends outside the lock, another thread rearranges the front (pullup) and a
+     * third buffer takes segments from the same pool: the segments being sent must not be handed
+     * out again, so the bytes sent are still the original ones.
+     */
+    @Test
+    void segmentsInFlightAreNotRecycledWhilePullupReplacesThem() throws IOException {
+        SegmentPool pool = new SegmentPool(true, 64, 64);
+        ChainEvbuffer out = new ChainEvbuffer(new ReentrantLock(), pool);
+        String s = ChainEvbufferTest.pattern(300);
+        out.add(s.getBytes(US_ASCII));
+        java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
+        java.nio.channels.GatheringByteChannel meddling = new java.nio.channels.GatheringByteChannel() {
+            @Override
+            public long write(ByteBuffer[] srcs, int offset, int length) {
+                out.pullup(-1); // copies the front into one new segment, releasing the old ones
+                ChainEvbuffer other = new ChainEvbuffer(new ReentrantLock(), pool);
+                other.add("#".repeat(2000).getBytes(US_ASCII)); // would reuse recycled segments
+                long n = 0;
+                for (int i = offset; i < offset + length; i++) {
+                    while (srcs[i].hasRemaining()) {
+                        sent.write(srcs[i].get());
+                        n++;
+                    }
+                }
+                other.free();
+                return n;
+            }
+
+            @Override
+            public long write(ByteBuffer[] srcs) {
+                return write(srcs, 0, srcs.length);
+            }
+
+            @Override
+            public int write(ByteBuffer src) {
+                return (int) write(new ByteBuffer[] {src}, 0, 1);
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        long n = out.writeTo(meddling, Long.MAX_VALUE);
+        assertThat(n).isEqualTo(300);
+        assertThat(sent.toString(US_ASCII)).isEqualTo(s);
+        assertThat(out.length()).isZero();
+    }
 }

@@ -69,6 +69,16 @@ class ChainEvbufferTest {
         b.add(bytes("hello"));
         b.drain(5);
         assertThat(b.segmentCount()).isZero();
+        SegmentPool own = new SegmentPool(true, 64, 4);
+        ChainEvbuffer c = new ChainEvbuffer(new ReentrantLock(), own);
+        c.add(bytes("hello"));
+        assertThat(own.idle()).isZero();
+        c.drain(5);
+        if (!ChainEvbuffer.KEEP_SPARE) {
+            assertThat(own.idle()).as("the drained segment went back to the pool").isEqualTo(1);
+        }
+        c.free();
+        assertThat(own.idle()).isEqualTo(1);
     }
 
     @Test

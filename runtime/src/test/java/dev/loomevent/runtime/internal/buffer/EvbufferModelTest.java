@@ -163,7 +163,28 @@ class EvbufferModelTest {
             ReentrantLock shared = r.nextInt(4) == 0 ? new ReentrantLock() : null;
             bufs[0] = new ChainEvbuffer(shared != null ? shared : new ReentrantLock(), r.nextBoolean() ? pool : tiny);
             bufs[1] = new ChainEvbuffer(shared != null ? shared : new ReentrantLock(), r.nextBoolean() ? pool : tiny);
+            for (int i = 0; i < 2; i++) {
+                int k = i;
+                bufs[i].addCallback((b, info) -> {
+                    // Each change is reported at once: it starts where the last report ended and
+                    // ends at the current length. Failures are collected: a callback's throw is
+                    // reported by the buffer, not propagated.
+                    if (info.origSize() != reported[k]) {
+                        callbackErrors.add("buffer " + k + ": origSize " + info.origSize() + ", last reported length " + reported[k]);
+                    }
+                    if (info.nAdded() + info.nDeleted() == 0) {
+                        callbackErrors.add("buffer " + k + ": empty report " + info);
+                    }
+                    reported[k] = info.origSize() + info.nAdded() - info.nDeleted();
+                    if (reported[k] != b.length()) {
+                        callbackErrors.add("buffer " + k + ": " + info + " does not end at length " + b.length());
+                    }
+                });
+            }
         }
+
+        final long[] reported = new long[2];
+        final List<String> callbackErrors = new ArrayList<>();
 
         void run() {
             try {
@@ -185,6 +206,8 @@ class EvbufferModelTest {
             Model m = models[i];
             ChainEvbuffer b = bufs[i];
             assertThat(b.length()).as("length of buffer " + i).isEqualTo(m.len());
+            assertThat(callbackErrors).as("change callbacks").isEmpty();
+            assertThat(reported[i]).as("length after the last change callback of buffer " + i).isEqualTo(m.len());
             boolean ff = b.isFrozen(true);
             if (ff) {
                 b.unfreeze(true);
