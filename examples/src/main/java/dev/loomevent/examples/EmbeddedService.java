@@ -147,6 +147,7 @@ public final class EmbeddedService {
     private final class Connection {
         private final Bufferevent bev;
         private boolean closing;
+        private boolean halfClosed;
 
         Connection(Bufferevent bev) {
             this.bev = bev;
@@ -184,19 +185,19 @@ public final class EmbeddedService {
                 return;
             }
             closing = true;
-            if (bev.output().isEmpty()) {
-                halfClose(bev, null);
-            } else {
-                bev.setWatermark(Direction.WRITE, 0, 0);
-                bev.setCallbacks(this::onRead, this::halfClose, this::onEvent);
-            }
+            bev.setWatermark(Direction.WRITE, 0, 0);
+            bev.setCallbacks(this::onRead, this::halfClose, this::onEvent);
+            // The writer runs on its own thread and may have emptied the output before the write
+            // callback existed (a drain with no callback set is not remembered): look now as well.
+            halfClose(bev, null);
         }
 
         /** The output has drained: send FIN after the last reply; reading on sees the peer's EOF. */
         private void halfClose(Bufferevent b, Object arg) {
-            if (!b.output().isEmpty()) {
+            if (halfClosed || !b.output().isEmpty()) {
                 return;
             }
+            halfClosed = true;
             try {
                 b.channel().shutdownOutput();
             } catch (IOException e) {

@@ -111,6 +111,10 @@ public final class FibonacciServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops accepting and closes the server socket; connections already accepted go on.
+     * libevent: {@code evconnlistener_free}. Any thread.
+     */
     @Override
     public void close() {
         listener.free();

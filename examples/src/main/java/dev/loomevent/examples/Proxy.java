@@ -145,6 +145,11 @@ public final class Proxy implements AutoCloseable {
         if (onThrottle != null) {
             onThrottle.run();
         }
+        // The other side's writer runs on its own thread and may already have sent half before its
+        // write callback existed (a drain with no callback set is not remembered): look now as well.
+        if (other.output().length() <= maxOutput / 2) {
+            onDrained(other, bev);
+        }
     }
 
     /** le-proxy's {@code drained_writecb}: {@code other} has sent half its output, so {@code bev} may read again. */
@@ -181,18 +186,22 @@ public final class Proxy implements AutoCloseable {
     /** le-proxy's {@code close_on_finished_writecb}: free {@code bev} once its output is empty. */
     private static void closeWhenFlushed(Bufferevent bev) {
         bev.disable(Direction.READ);
-        if (bev.output().isEmpty()) {
-            bev.free();
-            return;
-        }
         bev.setWatermark(Direction.WRITE, 0, 0);
         bev.setCallbacks(null, (b, arg) -> {
             if (b.output().isEmpty()) {
                 b.free();
             }
         }, (b, events, arg) -> b.free());
+        // Set the callback first, then look: the writer may have emptied the output already.
+        if (bev.output().isEmpty()) {
+            bev.free();
+        }
     }
 
+    /**
+     * Stops accepting and closes the server socket; connections already accepted go on.
+     * libevent: {@code evconnlistener_free}. Any thread.
+     */
     @Override
     public void close() {
         listener.free();

@@ -84,6 +84,10 @@ public final class UppercaseServer implements AutoCloseable {
         return text.toUpperCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Stops accepting and closes the server socket; connections already accepted go on.
+     * libevent: {@code evconnlistener_free}. Any thread.
+     */
     @Override
     public void close() {
         listener.free();

@@ -73,7 +73,10 @@ public final class Watermarks implements AutoCloseable {
         Info info = (Info) arg;
         Evbuffer input = bev.input();
         long len = input.length();
-        if (len > 0) {
+        // The reader keeps reading while this runs, so a call queued for bytes that the previous
+        // call already drained can find fewer than the low-watermark here: wait for more, as libevent
+        // (which reads only between callbacks) would not have called at all.
+        if (len >= READ_LOW) {
             info.totalDrained += len;
             input.drain(len);
             out.printf("Drained %d bytes from %s%n", len, info.name);
@@ -97,6 +100,10 @@ public final class Watermarks implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops accepting and closes the server socket; connections already accepted go on.
+     * libevent: {@code evconnlistener_free}. Any thread.
+     */
     @Override
     public void close() {
         listener.free();

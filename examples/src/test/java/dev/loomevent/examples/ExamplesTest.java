@@ -18,7 +18,7 @@ class ExamplesTest {
     void listNamesEveryExampleAndUnknownNamesFail() {
         assertThat(Examples.run(new String[] {"list"}, o, e)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8).lines().map(l -> l.split(" ")[0]))
-                .containsExactly("chat", "connect", "embedded", "fibonacci", "hello-world", "http-client", "prometheus-echo",
+                .containsExactly("chat", "connect", "echo", "embedded", "fibonacci", "hello-world", "http-client", "prometheus-echo",
                         "proxy", "uppercase", "version", "watermarks");
         assertThat(Examples.run(new String[] {"nope"}, o, e)).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown example 'nope'");
