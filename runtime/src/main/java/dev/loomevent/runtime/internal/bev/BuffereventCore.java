@@ -56,6 +56,9 @@ public final class BuffereventCore implements Bufferevent {
     private static final int P_READ = 1 << 24;
     private static final int P_WRITE = 1 << 25;
     private static final int P_CONNECTED = 1 << 26;
+    /** The read/write callback was triggered with IGNORE_WATERMARKS: no re-check when it runs. */
+    private static final int P_READ_FORCED = 1 << 27;
+    private static final int P_WRITE_FORCED = 1 << 28;
     private static final IntBinaryOperator OR = (a, b) -> a | b;
 
     /**
@@ -355,13 +358,16 @@ public final class BuffereventCore implements Bufferevent {
                 if ((p & P_CONNECTED) != 0) {
                     runEvent(BevEvent.CONNECTED);
                 }
-                if ((p & P_READ) != 0) {
+                // The I/O threads go on while callbacks run: a read or drain posted a moment ago
+                // may have been undone by an earlier callback (input drained, output refilled).
+                // libevent, which does I/O only between callbacks, would not call then: neither do we.
+                if ((p & P_READ) != 0 && ((p & P_READ_FORCED) != 0 || input.length() >= Math.max(readLow, 1))) {
                     runRead();
                     if (deferCallbacks) {
                         inbufWatermarkCheck();
                     }
                 }
-                if ((p & P_WRITE) != 0) {
+                if ((p & P_WRITE) != 0 && ((p & P_WRITE_FORCED) != 0 || output.length() <= writeLow)) {
                     runWrite();
                 }
                 int rs = p & 0xff;
@@ -826,7 +832,16 @@ public final class BuffereventCore implements Bufferevent {
                 runWrite();
             }
         } else {
-            post(read, write, 0);
+            // libevent decides at trigger time; the queued call is not checked again.
+            postForced(read, write);
+        }
+    }
+
+    /** Queues the data callbacks a trigger asked for, exempt from the re-check when they run. */
+    private void postForced(boolean read, boolean write) {
+        int bits = (read ? P_READ | P_READ_FORCED : 0) | (write ? P_WRITE | P_WRITE_FORCED : 0);
+        if (bits != 0 && pending.getAndAccumulate(bits, OR) == 0) {
+            scheduler.activate(dispatch);
         }
     }
 

@@ -18,6 +18,8 @@ final class Leftovers {
     /** Guards {@link #BYTES}. */
     private static final ReentrantLock LOCK = new ReentrantLock();
     private static final Map<SocketChannel, ByteBuffer> BYTES = new WeakHashMap<>();
+    /** volatile: lets every reader's check cost one read while nothing is left over (the usual case). */
+    private static volatile int count;
 
     private Leftovers() {
     }
@@ -37,6 +39,7 @@ final class Leftovers {
             }
             b.put(src).flip();
             BYTES.put(channel, b);
+            count = BYTES.size();
         } finally {
             LOCK.unlock();
         }
@@ -44,9 +47,14 @@ final class Leftovers {
 
     /** Removes and returns what {@code channel} has left over, or null. */
     static ByteBuffer take(SocketChannel channel) {
+        if (count == 0) {
+            return null;
+        }
         LOCK.lock();
         try {
-            return BYTES.isEmpty() ? null : BYTES.remove(channel);
+            ByteBuffer b = BYTES.remove(channel);
+            count = BYTES.size();
+            return b;
         } finally {
             LOCK.unlock();
         }

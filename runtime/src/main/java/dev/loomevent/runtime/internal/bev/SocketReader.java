@@ -247,6 +247,11 @@ final class SocketReader implements Runnable {
         try {
             int n = channel.read(small);
             small.flip();
+            // A previous bufferevent's reader may have left bytes it read before ours: they go first.
+            ByteBuffer earlier = Leftovers.take(channel);
+            if (earlier != null) {
+                leftover = earlier;
+            }
             if (n < 0) {
                 stagedEnd = END_EOF;
             } else if (n == small.capacity()) {

@@ -109,6 +109,35 @@ class SocketBuffereventTest {
     }
 
     @Test
+    void queuedReadCallbackIsSkippedWhenAnEarlierOneDrainedItsBytes() throws Exception {
+        try (Loopback.Pair p = lo.pair(CLOSE)) {
+            Bufferevent bev = p.bev();
+            List<Long> calls = new CopyOnWriteArrayList<>();
+            bev.setCallbacks((b, a) -> {
+                calls.add(b.input().length());
+                if (calls.size() == 1) {
+                    // More bytes arrive while this callback runs: the reader queues another call.
+                    try {
+                        Loopback.writeFully(p.peer(), bytes(5));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    Loopback.await("the second read", () -> b.input().length() == 10);
+                }
+                b.input().drain(b.input().length());
+            }, null, null);
+            bev.enable(Direction.READ);
+            Loopback.writeFully(p.peer(), bytes(5));
+            Loopback.await("the first read callback", () -> !calls.isEmpty());
+            lo.call(() -> null);
+            lo.call(() -> null);
+            // libevent reads only between callbacks, so it would never call with an empty input.
+            assertThat(calls).containsExactly(5L);
+            bev.free();
+        }
+    }
+
+    @Test
     void readerNeverReadsPastHighWatermarkAndResumesWhenDrained() throws Exception {
         try (Loopback.Pair p = lo.pair(CLOSE)) {
             Bufferevent bev = p.bev();

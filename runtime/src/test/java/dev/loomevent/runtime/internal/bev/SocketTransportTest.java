@@ -149,4 +149,29 @@ class SocketTransportTest {
             bev.free();
         }
     }
+
+    @Test
+    void bytesTakenByAReaderFreedWithoutCloseReachTheChannelsNextBufferevent() throws Exception {
+        try (Loopback lo = new Loopback("leftovers"); Loopback.Pair p = lo.pair(EnumSet.noneOf(BevOption.class))) {
+            Bufferevent first = p.bev();
+            first.enable(Direction.READ);
+            Loopback.writeFully(p.peer(), "a".getBytes());
+            Loopback.await("the first byte", () -> first.input().length() == 1);
+            // The reader is blocked in its next read now; freeing cannot interrupt it.
+            SocketChannel ch = first.channel();
+            first.free();
+            assertThat(ch.isOpen()).isTrue();
+            Loopback.writeFully(p.peer(), "bc".getBytes());
+            Bufferevent second = Bufferevent.socket(lo.base, ch, EnumSet.of(BevOption.CLOSE_ON_FREE));
+            second.enable(Direction.READ);
+            // Whether the old reader parked "bc" before or after the new one started, they come
+            // first, at the latest together with the next bytes the new reader reads.
+            Loopback.writeFully(p.peer(), "d".getBytes());
+            Loopback.await("the bytes in the new input", () -> second.input().length() == 3);
+            byte[] got = new byte[3];
+            second.read(got, 0, 3);
+            assertThat(new String(got)).isEqualTo("bcd");
+            second.free();
+        }
+    }
 }
