@@ -329,12 +329,23 @@ public final class EmbeddedService {
         }
     }
 
-    /** Non-daemon platform threads besides this one: each would keep the JVM from exiting. */
-    private static List<String> threadsLeft() {
+    /**
+     * Non-daemon platform threads besides this one that are still alive after a bounded wait: each
+     * would keep the JVM from exiting. The wait is needed because some threads end asynchronously
+     * after their owner was closed (JFR's event-stream thread, stopped by closing the metrics binder).
+     */
+    private static List<String> threadsLeft() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         List<String> names = new ArrayList<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t != Thread.currentThread() && t.isAlive() && !t.isDaemon() && !t.getName().equals("DestroyJavaVM")) {
-                names.add(t.getName());
+            if (t != Thread.currentThread() && !t.isDaemon() && !t.getName().equals("DestroyJavaVM")) {
+                long left = deadline - System.nanoTime();
+                if (left > 0) {
+                    t.join(java.time.Duration.ofNanos(left));
+                }
+                if (t.isAlive()) {
+                    names.add(t.getName());
+                }
             }
         }
         return names;
