@@ -10,6 +10,7 @@ import dev.loomevent.api.Signal;
 import dev.loomevent.api.stats.CallbackKind;
 import dev.loomevent.api.stats.EventBaseStats;
 import dev.loomevent.runtime.internal.stats.BaseCounters;
+import dev.loomevent.runtime.internal.stats.OutputBacklog;
 import dev.loomevent.runtime.internal.stats.Registry;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -128,7 +129,19 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
         counters.activationQueueDepthGauge(() -> inbox.size() + activeSnapshot);
         counters.deferredQueueDepthGauge(() -> deferredSnapshot);
         counters.pendingTimersGauge(() -> pendingTimersSnapshot);
+        counters.outputAboveWatermarkGauge(this::outputBacklog);
         Registry.INSTANCE.addBase(counters);
+    }
+
+    /** Sums what the owned bufferevents queue beyond their write low-watermarks; read at scrape time only. */
+    private long outputBacklog() {
+        long sum = 0;
+        for (AutoCloseable r : owned) {
+            if (r instanceof OutputBacklog b) {
+                sum += b.outputBytesAboveWatermark();
+            }
+        }
+        return sum;
     }
 
     /** Returns the base whose loop runs on the calling thread, or null. Any thread. */

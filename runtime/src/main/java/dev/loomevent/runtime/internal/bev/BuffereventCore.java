@@ -18,6 +18,7 @@ import dev.loomevent.runtime.internal.base.Activation;
 import dev.loomevent.runtime.internal.base.CallbackScheduler;
 import dev.loomevent.runtime.internal.buffer.ChainEvbuffer;
 import dev.loomevent.runtime.internal.stats.BaseCounters;
+import dev.loomevent.runtime.internal.stats.OutputBacklog;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
@@ -46,7 +47,7 @@ import java.util.function.IntBinaryOperator;
  * <p>Lock order: this lock before the buffers' locks; evbuffer change callbacks, which run under a
  * buffer's lock, never take this lock.
  */
-public final class BuffereventCore implements Bufferevent {
+public final class BuffereventCore implements Bufferevent, OutputBacklog {
     /** The read bit of a direction mask. */
     public static final int READ = 1;
     /** The write bit of a direction mask. */
@@ -191,6 +192,12 @@ public final class BuffereventCore implements Bufferevent {
     /** Returns the read high-watermark (0: none). */
     public long readHigh() {
         return readHigh;
+    }
+
+    /** Feeds the base's output-backlog gauge: output bytes beyond the write low-watermark. Any thread. */
+    @Override
+    public long outputBytesAboveWatermark() {
+        return Math.max(0, output.length() - writeLow);
     }
 
     /** Returns the write low-watermark. */
