@@ -17,7 +17,7 @@ import java.util.EnumSet;
 /**
  * An echo server: one event base, a listener, and per connection a socket bufferevent whose read
  * callback moves the input to the output ({@code output.addBuffer(input)}), as libevent's echo
- * does. The server the benchmarks compare with libevent's ({@code ../shared/bench/compare.sh}).
+ * does. The server the benchmarks compare with libevent's ({@code compare.sh}).
  * <p>Usage: {@code EchoServer PORT}. Runs until killed. Main thread only; the callbacks run on the
  * base's callback thread.
  */
