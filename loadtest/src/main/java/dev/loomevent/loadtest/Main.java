@@ -2,7 +2,6 @@ package dev.loomevent.loadtest;
 
 import dev.loomevent.loadtest.scenario.Scenario;
 import dev.loomevent.loadtest.scenario.ScenarioConfig;
-import dev.loomevent.loadtest.target.Engine;
 import dev.loomevent.loadtest.target.Targets;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -165,13 +164,6 @@ public final class Main implements Callable<Integer> {
                 options.progress = true;
             }
             PrintWriter out = spec.commandLine().getOut();
-            String missing = Targets.canonical(target).equals("loomevent") ? Engine.missing() : null;
-            if (missing != null) {
-                spec.commandLine().getErr().println("loomevent demo: this build has no loomevent engine yet (" + missing
-                        + "); demonstrating the harness on Netty's echo server instead");
-                spec.commandLine().getErr().flush();
-                target = "netty-nio";
-            }
             out.println("loomevent demo: a " + Targets.canonical(target) + " echo server under a mixed load for "
                     + (options.warmup.toMillis() + options.duration.toMillis()) / 1000 + " s");
             return Harness.run(commandOf(spec), options.config(Scenario.MIXED), List.of(target), options, out,
