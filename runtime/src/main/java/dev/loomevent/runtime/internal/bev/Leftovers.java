@@ -45,6 +45,19 @@ final class Leftovers {
         }
     }
 
+    /** Returns whether {@code channel} has bytes left over (for diagnostics and tests). */
+    static boolean has(SocketChannel channel) {
+        if (count == 0) {
+            return false;
+        }
+        LOCK.lock();
+        try {
+            return BYTES.containsKey(channel);
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
     /** Removes and returns what {@code channel} has left over, or null. */
     static ByteBuffer take(SocketChannel channel) {
         if (count == 0) {

@@ -162,10 +162,13 @@ class SocketTransportTest {
             first.free();
             assertThat(ch.isOpen()).isTrue();
             Loopback.writeFully(p.peer(), "bc".getBytes());
+            // Only the old reader reads the channel now: it wakes with "bc" and leaves them behind.
+            // (Bytes it parks after a new reader already blocks in its read wait for that reader's
+            // next read: a known gap, see docs/differences-from-libevent.md.)
+            Loopback.await("the freed reader to leave its bytes behind", () -> Leftovers.has(ch));
             Bufferevent second = Bufferevent.socket(lo.base, ch, EnumSet.of(BevOption.CLOSE_ON_FREE));
             second.enable(Direction.READ);
-            // Whether the old reader parked "bc" before or after the new one started, they come
-            // first, at the latest together with the next bytes the new reader reads.
+            Loopback.await("the left-over bytes in the new input", () -> second.input().length() == 2);
             Loopback.writeFully(p.peer(), "d".getBytes());
             Loopback.await("the bytes in the new input", () -> second.input().length() == 3);
             byte[] got = new byte[3];
