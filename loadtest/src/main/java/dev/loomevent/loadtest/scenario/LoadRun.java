@@ -23,6 +23,12 @@ import java.util.concurrent.TimeUnit;
 public final class LoadRun {
     private static final long TICK = TimeUnit.SECONDS.toNanos(1);
     private static final long IDLE_CONNECT_TIMEOUT = TimeUnit.SECONDS.toNanos(120);
+    /**
+     * Idle: how long the connections stay quiet before the server's memory is measured, so that what
+     * is measured is the server at rest (a loomevent writer thread ends after 1 s without work), as
+     * the C yardstick measures it (2 s).
+     */
+    private static final long IDLE_SETTLE = TimeUnit.SECONDS.toNanos(2);
 
     private final ScenarioConfig config;
     private final RunningTarget target;
@@ -105,6 +111,10 @@ public final class LoadRun {
         }
         MemoryResult memory = null;
         if (before != null && control.failure() == null) {
+            long settled = System.nanoTime() + IDLE_SETTLE;
+            while (control.failure() == null && System.nanoTime() < settled) {
+                tick(Long.MAX_VALUE, settled);
+            }
             long rss = ServerMemory.rssKb(pid);
             long heap = ServerMemory.liveHeapKb(pid);
             memory = new MemoryResult(idle.size(), before[0], rss, before[1], heap, memoryNote());
