@@ -177,17 +177,30 @@ public final class ListenerImpl implements Listener {
                     continue;
                 }
                 if (ch == null) {
-                    selector.select();
+                    try {
+                        selector.select();
+                    } catch (IOException e) {
+                        // Waiting can fail like accepting (e.g. out of descriptors): report it and
+                        // go on, or the listener would stop for good.
+                        if (freed) {
+                            return;
+                        }
+                        stats.recordAcceptError();
+                        reportError(e);
+                        LockSupport.parkNanos(this, backoff);
+                        backoff = Math.min(backoff * 2, MAX_BACKOFF);
+                        continue;
+                    }
                     selector.selectedKeys().clear();
                     continue;
                 }
                 backoff = MIN_BACKOFF;
                 handOff(ch);
             }
-        } catch (ClosedSelectorException | IOException e) {
+        } catch (ClosedSelectorException e) {
             if (!freed) {
                 stats.recordAcceptError();
-                reportError(e instanceof IOException io ? io : new IOException(e));
+                reportError(new IOException(e));
             }
         }
     }
