@@ -164,9 +164,16 @@ public final class ListenerImpl implements Listener {
                 SocketChannel ch;
                 try {
                     ch = server.accept();
+                    if (ch == null) {
+                        selector.select();
+                        selector.selectedKeys().clear();
+                        continue;
+                    }
                 } catch (ClosedChannelException e) {
                     return;
                 } catch (IOException e) {
+                    // Waiting fails like accepting (e.g. out of descriptors): either is reported
+                    // and retried, or the listener would stop for good.
                     if (freed) {
                         return;
                     }
@@ -174,24 +181,6 @@ public final class ListenerImpl implements Listener {
                     reportError(e);
                     LockSupport.parkNanos(this, backoff);
                     backoff = Math.min(backoff * 2, MAX_BACKOFF);
-                    continue;
-                }
-                if (ch == null) {
-                    try {
-                        selector.select();
-                    } catch (IOException e) {
-                        // Waiting can fail like accepting (e.g. out of descriptors): report it and
-                        // go on, or the listener would stop for good.
-                        if (freed) {
-                            return;
-                        }
-                        stats.recordAcceptError();
-                        reportError(e);
-                        LockSupport.parkNanos(this, backoff);
-                        backoff = Math.min(backoff * 2, MAX_BACKOFF);
-                        continue;
-                    }
-                    selector.selectedKeys().clear();
                     continue;
                 }
                 backoff = MIN_BACKOFF;
