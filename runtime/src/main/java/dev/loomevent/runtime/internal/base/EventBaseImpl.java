@@ -81,6 +81,11 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
 
     // volatile: set by the loop before it parks, cleared by the producer that wakes it (CAS).
     private final AtomicBoolean sleeping = new AtomicBoolean();
+    /** This base's request to the {@link LoopAlarm}, used while a virtual thread runs the loop. */
+    private final LoopAlarm.Entry alarm = new LoopAlarm.Entry();
+    /** Callback thread only: the deadline last asked of the alarm, if {@link #alarmSet}. */
+    private long alarmAt;
+    private boolean alarmSet;
     // volatile: set by any thread, read by the loop between callbacks.
     private volatile boolean breakFlag;
     // volatile: set on the callback thread by the loopexit event, read by gotExit() anywhere.
@@ -328,6 +333,16 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
             parks.increment();
             if (waitNanos < 0) {
                 LockSupport.park(this);
+            } else if (Thread.currentThread().isVirtual()) {
+                // A timed park of a virtual thread costs a wake-up of the JDK's timer thread each
+                // time; the alarm is told only when the first deadline moves earlier (LoopAlarm).
+                long deadline = first.key;
+                if (!alarmSet || deadline - alarmAt < 0 || alarmAt - now <= 0) {
+                    alarmSet = true;
+                    alarmAt = deadline;
+                    LoopAlarm.get().set(alarm, Thread.currentThread(), deadline);
+                }
+                LockSupport.park(this);
             } else {
                 LockSupport.parkNanos(this, waitNanos);
             }
@@ -344,6 +359,11 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
                 LockSupport.unpark(t);
             }
         }
+    }
+
+    /** Returns this base's request to the {@link LoopAlarm} (tests). Any thread. */
+    LoopAlarm.Entry alarmEntry() {
+        return alarm;
     }
 
     /** Returns how often the loop parked for lack of work. Any thread. */
@@ -790,6 +810,7 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
         if (!cleaned.compareAndSet(false, true)) {
             return;
         }
+        LoopAlarm.get().cancel(alarm);
         List<AutoCloseable> resources = new ArrayList<>(owned);
         owned.clear();
         for (AutoCloseable r : resources) {
