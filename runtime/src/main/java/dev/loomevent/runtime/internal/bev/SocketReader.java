@@ -17,7 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code min(high - length, }{@value #SMALL}{@code )} bytes into a small heap buffer, so that an idle
  * connection holds little. When a read fills that buffer the socket probably has more: the reader
  * goes <em>streaming</em>, and while {@code available()} says bytes are waiting it reads them
- * straight into the input's segments ({@link ChainEvbuffer#readFrom}, up to 16 KiB and never past
+ * straight into the input's segments ({@link ChainEvbuffer#readFrom}, up to {@link #MAX_READ} bytes with one
+ * scattering read, and never past
  * the high-watermark) — a read that cannot block, done under the lock — returning to the small
  * blocking read when the socket runs dry.
  * <p>Bytes of a blocking read are <em>staged</em> in the small buffer and appended under the
@@ -29,8 +30,13 @@ import java.util.concurrent.locks.LockSupport;
 final class SocketReader implements Runnable {
     /** Bytes of the buffer a blocked read holds. */
     static final int SMALL = 128;
-    /** Most bytes one bulk read appends: libevent's {@code MAX_SINGLE_READ_DEFAULT}. */
-    static final int MAX_READ = 16384;
+    /**
+     * Most bytes one bulk read appends (system property {@code loomevent.bufferevent.maxSingleRead},
+     * default 65536). libevent's {@code MAX_SINGLE_READ_DEFAULT} is 16384; a bulk read here
+     * scatters into several segments with one system call, and reading four times as much per
+     * call is what lets a stream keep up with Netty (docs/differences-from-libevent.md).
+     */
+    static final int MAX_READ = Math.max(1, Integer.getInteger("loomevent.bufferevent.maxSingleRead", 65536));
     private static final int NO_END = 0;
     private static final int END_EOF = 1;
     private static final int END_ERROR = 2;

@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.ScatteringByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -69,6 +70,8 @@ public final class ChainEvbuffer implements Evbuffer {
     private static final System.Logger LOG = System.getLogger(ChainEvbuffer.class.getName());
     /** Most segments one gathering write sends. */
     private static final int WRITE_VECS = 16;
+    /** Most segments one scattering read fills. */
+    private static final int READ_VECS = 8;
     /** A read into less free space than this takes a fresh segment instead. */
     private static final int MIN_READ_SPACE = 512;
     private static final long MAX_CONTIGUOUS = Integer.MAX_VALUE - 8;
@@ -127,6 +130,7 @@ public final class ChainEvbuffer implements Evbuffer {
     private ChangeObserver observer; // guarded by lock
 
     private ByteBuffer[] writeVecs; // writer thread; guarded by lock while filled
+    private ByteBuffer[] readVecs; // reader thread only
     private Segment[] writeSegs; // writer thread; guarded by lock while filled
 
     /** Scratch results of {@link #locate}, guarded by lock. */
@@ -1310,64 +1314,90 @@ public final class ChainEvbuffer implements Evbuffer {
         if (max < 1) {
             throw new IllegalArgumentException("max must be >= 1, was " + max);
         }
-        ByteBuffer view;
+        // A big read goes into several segments at once when the channel scatters: one system
+        // call per max bytes rather than one per segment.
+        int cap = ch instanceof ScatteringByteChannel
+                ? (int) Math.min(READ_VECS, (long) max / pool.segmentSize() + 2) : 1;
+        ByteBuffer[] views = readVecs;
+        if (views == null || views.length < cap) {
+            views = new ByteBuffer[Math.max(cap, 2)];
+            readVecs = views;
+        }
+        int count = 0;
         lock.lock();
         try {
             cancelReservation();
-            ensureReservationArrays(1);
+            ensureReservationArrays(cap);
             Segment t = last;
+            int got = 0;
             if (t != null && !t.immutable && t.writable() >= Math.min(max, MIN_READ_SPACE)) {
                 resvInChain = true;
             } else {
                 t = takeFresh();
             }
-            view = t.ioView(t.end, t.end + Math.min(max, t.writable()));
-            resvSegs[0] = t;
-            resvVecs[0] = view;
-            resvCount = 1;
+            while (true) {
+                int k = Math.min(max - got, t.writable());
+                resvSegs[count] = t;
+                resvVecs[count] = t.ioView(t.end, t.end + k);
+                views[count] = resvVecs[count];
+                count++;
+                got += k;
+                if (got >= max || count == cap) {
+                    break;
+                }
+                t = takeFresh();
+            }
+            resvCount = count;
         } finally {
             lock.unlock();
         }
-        int n = -1;
+        long n = -1;
         try {
-            n = ch.read(view);
+            n = count == 1 ? ch.read(views[0]) : ((ScatteringByteChannel) ch).read(views, 0, count);
         } finally {
-            finishRead(view, n);
+            finishRead(views, count, n);
+            for (int i = 0; i < count; i++) {
+                views[i] = null;
+            }
         }
-        return n;
+        return (int) n;
     }
 
-    private void finishRead(ByteBuffer view, int n) {
+    private void finishRead(ByteBuffer[] views, int count, long n) {
         lock.lock();
         try {
-            if (resvCount != 1 || resvVecs[0] != view) {
-                return;
+            if (resvCount != count || resvVecs[0] != views[0]) {
+                return; // cancelled meanwhile by an append at the end
             }
             if (n <= 0) {
                 endReservation(true);
                 return;
             }
-            long total = commitRead(resvSegs[0].end, n);
+            long total = 0;
+            for (int i = 0; i < count; i++) {
+                Segment s = resvSegs[i];
+                int k = views[i].position() - s.end;
+                boolean inChain = i == 0 && resvInChain && !resvDetached;
+                if (k > 0) {
+                    s.end += k;
+                    if (!inChain) {
+                        appendSegment(s);
+                    }
+                } else if (!inChain) {
+                    s.release();
+                }
+                total += k;
+                resvSegs[i] = null;
+                resvVecs[i] = null;
+            }
+            resvCount = 0;
+            resvInChain = false;
+            resvDetached = false;
+            setLength(length + total);
             changed(total, 0);
         } finally {
             lock.unlock();
         }
-    }
-
-    private long commitRead(int base, int n) {
-        Segment s = resvSegs[0];
-        boolean inChain = resvInChain && !resvDetached;
-        s.end = base + n;
-        if (!inChain) {
-            appendSegment(s);
-        }
-        resvSegs[0] = null;
-        resvVecs[0] = null;
-        resvCount = 0;
-        resvInChain = false;
-        resvDetached = false;
-        setLength(length + n);
-        return n;
     }
 
     /**

@@ -41,6 +41,76 @@ class ChainEvbufferIoTest {
         }
     }
 
+    /** A read bigger than a segment scatters into several segments with one call of the channel. */
+    @Test
+    void readFromScattersOneCallAcrossSeveralSegments(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("data");
+        String s = ChainEvbufferTest.pattern(300);
+        Files.writeString(f, s, US_ASCII);
+        try (FileChannel file = FileChannel.open(f, StandardOpenOption.READ)) {
+            int[] calls = new int[2];
+            java.nio.channels.ScatteringByteChannel counting = new java.nio.channels.ScatteringByteChannel() {
+                @Override
+                public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+                    calls[0]++;
+                    calls[1] = length;
+                    return file.read(dsts, offset, length);
+                }
+
+                @Override
+                public long read(ByteBuffer[] dsts) throws IOException {
+                    return read(dsts, 0, dsts.length);
+                }
+
+                @Override
+                public int read(ByteBuffer dst) throws IOException {
+                    calls[0]++;
+                    calls[1] = 1;
+                    return file.read(dst);
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return true;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            ChainEvbuffer in = new ChainEvbuffer(new ReentrantLock(), SMALL);
+            in.add("<".getBytes(US_ASCII));
+            assertThat(in.readFrom(counting, 200)).isEqualTo(200);
+            assertThat(calls[0]).isEqualTo(1);
+            assertThat(calls[1]).isGreaterThan(1);
+            assertThat(in.length()).isEqualTo(201);
+            assertThat(ChainEvbufferTest.content(in)).isEqualTo("<" + s.substring(0, 200));
+            // What is left of the file, and then its end: -1 and nothing appended.
+            assertThat(in.readFrom(counting, 1000)).isEqualTo(100);
+            assertThat(in.readFrom(counting, 1000)).isEqualTo(-1);
+            assertThat(ChainEvbufferTest.content(in)).isEqualTo("<" + s);
+        }
+    }
+
+    /** Segments reserved for a read that returned less than asked go back; only filled ones join the chain. */
+    @Test
+    void aShortScatteringReadKeepsOnlyTheSegmentsItFilled() throws IOException {
+        SegmentPool pool = new SegmentPool(true, 64, 64);
+        Pipe pipe = Pipe.open();
+        try (Pipe.SinkChannel sink = pipe.sink(); Pipe.SourceChannel source = pipe.source()) {
+            ChainEvbuffer in = new ChainEvbuffer(new ReentrantLock(), pool);
+            sink.write(ByteBuffer.wrap("0123456789".getBytes(US_ASCII)));
+            int idle = pool.idle();
+            assertThat(in.readFrom(source, 500)).isEqualTo(10);
+            assertThat(in.segmentCount()).isEqualTo(1);
+            // 500 bytes asked: 8 segments of 64 reserved, 7 of them unfilled and given back.
+            assertThat(pool.idle()).isEqualTo(idle + 7);
+            assertThat(ChainEvbufferTest.content(in)).isEqualTo("0123456789");
+            in.drain(10);
+            assertThat(pool.idle()).isGreaterThanOrEqualTo(idle);
+        }
+    }
+
     @Test
     void readFromCommitsIntoDetachedSegmentAfterConcurrentDrain() throws IOException {
         Pipe pipe = Pipe.open();
