@@ -187,6 +187,36 @@ public interface Bufferevent extends AutoCloseable {
     /** Returns the priority. libevent: {@code bufferevent_get_priority}. */
     int priority();
 
+    /**
+     * Sets the most bytes one read of the transport appends to the input; 0, or more than
+     * {@link Integer#MAX_VALUE}, restores the default (65,536; system property
+     * {@code loomevent.bufferevent.maxSingleRead}). libevent: {@code bufferevent_set_max_single_read}
+     * (whose default is 16,384). Any thread.
+     *
+     * @return 0
+     * @throws IllegalArgumentException if {@code size} is negative
+     * @throws IllegalStateException if the bufferevent is freed
+     */
+    int setMaxSingleRead(long size);
+
+    /** Returns the most bytes one read appends. libevent: {@code bufferevent_get_max_single_read}. Any thread. */
+    long getMaxSingleRead();
+
+    /**
+     * Sets the most bytes one write to the transport sends; 0, or more than
+     * {@link Integer#MAX_VALUE}, restores the default (65,536; system property
+     * {@code loomevent.bufferevent.maxSingleWrite}). libevent: {@code bufferevent_set_max_single_write}
+     * (whose default is 16,384). Any thread.
+     *
+     * @return 0
+     * @throws IllegalArgumentException if {@code size} is negative
+     * @throws IllegalStateException if the bufferevent is freed
+     */
+    int setMaxSingleWrite(long size);
+
+    /** Returns the most bytes one write sends. libevent: {@code bufferevent_get_max_single_write}. Any thread. */
+    long getMaxSingleWrite();
+
     // ---- transport -----------------------------------------------------------------------------
 
     /**

@@ -85,6 +85,9 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
     private volatile int enabled = WRITE;
     private volatile int readSuspend;
     private volatile int writeSuspend;
+    /** bufferevent_set_max_single_read/write; read by the I/O threads every round. */
+    private volatile int maxSingleRead = SocketReader.MAX_READ;
+    private volatile int maxSingleWrite = SocketWriter.MAX_WRITE;
     private volatile long readLow;
     private volatile long readHigh;
     private volatile long writeLow;
@@ -741,6 +744,52 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
     @Override
     public int priority() {
         return dispatch.priority();
+    }
+
+    @Override
+    public int setMaxSingleRead(long size) {
+        maxSingleRead = singleLimit("size", size, SocketReader.MAX_READ);
+        return 0;
+    }
+
+    @Override
+    public long getMaxSingleRead() {
+        return maxSingleRead;
+    }
+
+    @Override
+    public int setMaxSingleWrite(long size) {
+        maxSingleWrite = singleLimit("size", size, SocketWriter.MAX_WRITE);
+        return 0;
+    }
+
+    @Override
+    public long getMaxSingleWrite() {
+        return maxSingleWrite;
+    }
+
+    /** libevent's rule: 0 or more than the largest size means the default. */
+    private int singleLimit(String name, long size, int dflt) {
+        if (size < 0) {
+            throw new IllegalArgumentException(name + " must be >= 0, was " + size);
+        }
+        lock.lock();
+        try {
+            checkLive();
+        } finally {
+            lock.unlock();
+        }
+        return size == 0 || size > Integer.MAX_VALUE ? dflt : (int) size;
+    }
+
+    /** The most bytes one read appends. Any thread. */
+    int maxSingleRead() {
+        return maxSingleRead;
+    }
+
+    /** The most bytes one write sends. Any thread. */
+    int maxSingleWrite() {
+        return maxSingleWrite;
     }
 
     @Override

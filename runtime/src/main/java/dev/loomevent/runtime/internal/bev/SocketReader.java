@@ -17,7 +17,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code min(high - length, }{@value #SMALL}{@code )} bytes into a small heap buffer, so that an idle
  * connection holds little. When a read fills that buffer the socket probably has more: the reader
  * goes <em>streaming</em>, and while {@code available()} says bytes are waiting it reads them
- * straight into the input's segments ({@link ChainEvbuffer#readFrom}, up to {@link #MAX_READ} bytes with one
+ * straight into the input's segments ({@link ChainEvbuffer#readFrom}, up to the max single read with one
  * scattering read, and never past
  * the high-watermark) — a read that cannot block, done under the lock — returning to the small
  * blocking read when the socket runs dry.
@@ -31,8 +31,8 @@ final class SocketReader implements Runnable {
     /** Bytes of the buffer a blocked read holds. */
     static final int SMALL = 128;
     /**
-     * Most bytes one bulk read appends (system property {@code loomevent.bufferevent.maxSingleRead},
-     * default 65536). libevent's {@code MAX_SINGLE_READ_DEFAULT} is 16384; a bulk read here
+     * Default of the most bytes one bulk read appends ({@link BuffereventCore#setMaxSingleRead};
+     * system property {@code loomevent.bufferevent.maxSingleRead}, default 65536). libevent's {@code MAX_SINGLE_READ_DEFAULT} is 16384; a bulk read here
      * scatters into several segments with one system call, and reading four times as much per
      * call is what lets a stream keep up with Netty (docs/differences-from-libevent.md).
      */
@@ -121,10 +121,11 @@ final class SocketReader implements Runnable {
                     } else if (room > 0) {
                         endHold();
                         ops.readerParked = false;
-                        if (streaming && bulkRead((int) Math.min(room, MAX_READ))) {
+                        int most = core.maxSingleRead();
+                        if (streaming && bulkRead((int) Math.min(room, most))) {
                             return AGAIN;
                         }
-                        return (int) Math.min(room, SMALL);
+                        return (int) Math.min(room, Math.min(SMALL, most));
                     }
                     if (holdStart == 0) {
                         holdStart = System.nanoTime();

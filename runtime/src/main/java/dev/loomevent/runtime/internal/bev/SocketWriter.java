@@ -10,7 +10,8 @@ import java.util.concurrent.locks.LockSupport;
  * The writer of one socket bufferevent: libevent's {@code bufferevent_writecb}, as a loop.
  * <p>Writer virtual thread only. It parks while writing is disabled or suspended or the output is
  * empty, and is unparked (only when parked) by whoever adds to the output or enables writing.
- * Each round it sends up to {@link #MAX_WRITE} bytes from the front of the output with one gathering write straight
+ * Each round it sends up to the max single write (default {@link #MAX_WRITE}) bytes from the front
+ * of the output with one gathering write straight
  * from the output's segments ({@link dev.loomevent.runtime.internal.buffer.ChainEvbuffer#writeTo}:
  * the blocking write happens without the lock, so a slow peer slows only this thread and users
  * keep adding meanwhile), and — at the next round, under the lock acquisition that decides whether
@@ -38,8 +39,8 @@ final class SocketWriter implements Runnable {
     }
 
     /**
-     * Most bytes one write sends (system property {@code loomevent.bufferevent.maxSingleWrite},
-     * default 65536). libevent's {@code MAX_SINGLE_WRITE_DEFAULT} is 16384; four times that halves
+     * Default of the most bytes one write sends ({@link BuffereventCore#setMaxSingleWrite};
+     * system property {@code loomevent.bufferevent.maxSingleWrite}, default 65536). libevent's {@code MAX_SINGLE_WRITE_DEFAULT} is 16384; four times that halves
      * the system calls and packets of a bulk stream (docs/differences-from-libevent.md).
      */
     static final int MAX_WRITE = Math.max(1, Integer.getInteger("loomevent.bufferevent.maxSingleWrite", 65536));
@@ -49,7 +50,7 @@ final class SocketWriter implements Runnable {
         while (next()) {
             long n;
             try {
-                n = core.out().writeTo(channel, MAX_WRITE);
+                n = core.out().writeTo(channel, core.maxSingleWrite());
             } catch (IOException e) {
                 ops.writerBusy = false;
                 failed(e);
