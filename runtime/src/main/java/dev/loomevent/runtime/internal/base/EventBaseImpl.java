@@ -221,6 +221,11 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
     }
 
     private void releaseLoop(Thread t) {
+        if (alarmSet) {
+            // The thread goes back to its owner (or ends): no late unpark from the alarm.
+            alarmSet = false;
+            LoopAlarm.get().cancel(alarm);
+        }
         loopLock.lock();
         try {
             running = false;
@@ -337,6 +342,8 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
                 // A timed park of a virtual thread costs a wake-up of the JDK's timer thread each
                 // time; the alarm is told only when the first deadline moves earlier (LoopAlarm).
                 long deadline = first.key;
+                // Asked again only when the first deadline moved earlier or the last request is due
+                // (a loop run that ends cancels its request, so a new run on another thread asks anew).
                 if (!alarmSet || deadline - alarmAt < 0 || alarmAt - now <= 0) {
                     alarmSet = true;
                     alarmAt = deadline;

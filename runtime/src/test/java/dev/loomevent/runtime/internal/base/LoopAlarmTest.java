@@ -98,6 +98,37 @@ class LoopAlarmTest {
         }
     }
 
+    /**
+     * A base driven by one virtual thread that stops while its alarm is pending, then by another:
+     * the second run must be woken for the same timer, not the first thread.
+     */
+    @Test
+    void aLoopRunOnASecondVirtualThreadIsWokenNotTheFirst() throws Exception {
+        try (EventBase base = EventBase.create()) {
+            EventBaseImpl impl = (EventBaseImpl) base;
+            CountDownLatch fired = new CountDownLatch(1);
+            CallbackScheduler.of(base).schedule(300 * MS, () -> {
+                fired.countDown();
+                base.loopExit(null);
+            });
+            Thread first = Thread.ofVirtual().start(base::dispatch);
+            long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!LoopAlarm.get().pending(impl.alarmEntry()) && System.nanoTime() - bound < 0) {
+                Thread.onSpinWait();
+            }
+            base.loopExit(null);
+            first.join(TimeUnit.SECONDS.toMillis(10));
+            assertThat(first.isAlive()).isFalse();
+            assertThat(fired.getCount()).isEqualTo(1);
+            // The run that ended took its request with it.
+            assertThat(LoopAlarm.get().pending(impl.alarmEntry())).isFalse();
+            Thread second = Thread.ofVirtual().start(base::dispatch);
+            assertThat(fired.await(10, TimeUnit.SECONDS)).isTrue();
+            second.join(TimeUnit.SECONDS.toMillis(10));
+            assertThat(second.isAlive()).isFalse();
+        }
+    }
+
     @Test
     void aFreedBaseLeavesNoRequestBehind() {
         EventBaseImpl impl;
