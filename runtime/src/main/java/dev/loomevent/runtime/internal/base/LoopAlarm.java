@@ -24,9 +24,9 @@ final class LoopAlarm {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    // guarded by lock
+    // guarded by lock; nanoTime deadlines compare by difference (they may wrap)
     private final PriorityQueue<Entry> queue =
-            new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
+            new PriorityQueue<>((a, b) -> Long.signum(a.deadline - b.deadline));
     // guarded by lock
     private Thread thread;
 
