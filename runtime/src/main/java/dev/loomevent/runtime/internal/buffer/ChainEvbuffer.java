@@ -1044,7 +1044,7 @@ public final class ChainEvbuffer implements Evbuffer {
                     throw new IllegalArgumentException("vecs[" + i + "] is not a buffer of the last reservation");
                 }
             }
-            long total = commitReservation(vecs);
+            long total = commitReservation(vecs, vecs.length, false);
             if (total > 0) {
                 changed(total, 0);
             }
@@ -1054,12 +1054,17 @@ public final class ChainEvbuffer implements Evbuffer {
         }
     }
 
-    /** Appends the bytes before each vec's position and ends the reservation; returns the bytes added. Lock held. */
-    private long commitReservation(ByteBuffer[] vecs) {
+    /**
+     * Appends the bytes before each vec's position and ends the reservation; returns the bytes
+     * added. {@code absolute}: the vecs are I/O views of the segments' storage (position counts from
+     * the storage's start, as {@link #readFrom} makes them), else slices starting at the free space.
+     * Lock held.
+     */
+    private long commitReservation(ByteBuffer[] vecs, int given, boolean absolute) {
         long total = 0;
         for (int i = 0; i < resvCount; i++) {
             Segment s = resvSegs[i];
-            int n = i < vecs.length ? vecs[i].position() : 0;
+            int n = i >= given ? 0 : absolute ? vecs[i].position() - s.end : vecs[i].position();
             boolean inChain = i == 0 && resvInChain && !resvDetached;
             if (inChain) {
                 s.end += n;
@@ -1373,28 +1378,7 @@ public final class ChainEvbuffer implements Evbuffer {
                 endReservation(true);
                 return;
             }
-            long total = 0;
-            for (int i = 0; i < count; i++) {
-                Segment s = resvSegs[i];
-                int k = views[i].position() - s.end;
-                boolean inChain = i == 0 && resvInChain && !resvDetached;
-                if (k > 0) {
-                    s.end += k;
-                    if (!inChain) {
-                        appendSegment(s);
-                    }
-                } else if (!inChain) {
-                    s.release();
-                }
-                total += k;
-                resvSegs[i] = null;
-                resvVecs[i] = null;
-            }
-            resvCount = 0;
-            resvInChain = false;
-            resvDetached = false;
-            setLength(length + total);
-            changed(total, 0);
+            changed(commitReservation(views, count, true), 0);
         } finally {
             lock.unlock();
         }
