@@ -94,6 +94,19 @@ public final class Main implements Callable<Integer> {
                 "and its ratio to libevent (or to the first target). Servers run pinned to --server-cpus, the client",
                 "on the other CPUs. -c takes a list (1,100,1000): one comparison per value."})
     static final class Compare implements Callable<Integer> {
+        /** compare's default warm-up, longer than the other commands' (see {@link RunOptions#warmup}). */
+        static final Duration COMPARE_WARMUP = Duration.ofSeconds(10);
+
+        /**
+         * Gives {@code o} compare's own defaults: each target is a fresh server, and a JVM pinned to
+         * one CPU is still compiling after the 2 s other commands warm up for, which would measure
+         * its JIT rather than its steady state.
+         */
+        static void applyDefaults(RunOptions o) {
+            if (o.warmup == null && o.messages == null) {
+                o.warmup = COMPARE_WARMUP;
+            }
+        }
         @Spec
         CommandSpec spec;
         @Mixin
@@ -115,6 +128,7 @@ public final class Main implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             List<Integer> counts = connectionsList == null || connectionsList.isEmpty()
                     ? Arrays.asList((Integer) null) : connectionsList;
+            applyDefaults(options);
             int code = 0;
             for (Integer c : counts) {
                 if (c != null) {

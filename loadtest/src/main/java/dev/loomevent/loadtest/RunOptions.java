@@ -31,7 +31,7 @@ final class RunOptions {
     Duration duration;
 
     @Option(names = {"-w", "--warmup"}, paramLabel = "TIME", converter = DurationConverter.class,
-            description = "Warm-up before measuring, left out of the totals. Default: 2s.")
+            description = "Warm-up before measuring, left out of the totals. Default: 2s; compare: 10s (each target is a fresh server, and a JVM confined to one CPU is still compiling after 2 s).")
     Duration warmup;
 
     @Option(names = {"-n", "--messages"}, paramLabel = "N",

@@ -47,6 +47,23 @@ class MainTest {
     }
 
     @Test
+    void compareWarmsUpLongerByDefaultButKeepsWhatTheUserGave() {
+        RunOptions none = new RunOptions();
+        Main.Compare.applyDefaults(none);
+        assertThat(none.warmup).isEqualTo(java.time.Duration.ofSeconds(10));
+        RunOptions given = new RunOptions();
+        given.warmup = java.time.Duration.ofMillis(500);
+        Main.Compare.applyDefaults(given);
+        assertThat(given.warmup).isEqualTo(java.time.Duration.ofMillis(500));
+        RunOptions counted = new RunOptions();
+        counted.messages = 100L;
+        Main.Compare.applyDefaults(counted);
+        assertThat(counted.warmup).isNull();
+        assertThat(run("compare", "--help")).isZero();
+        assertThat(out.toString()).contains("compare: 10s");
+    }
+
+    @Test
     void aScenarioCommandPrintsTheSummaryAndWritesBothReports() throws IOException {
         int rc = run("pingpong", "--target", "java", "--in-process", "-c", "3", "-n", "100", "-o", dir.toString(), "--no-progress");
         assertThat(rc).as(err.toString()).isZero();
