@@ -332,23 +332,25 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
         if (first != null && waitNanos <= 0) {
             return;
         }
+        // A timed park of a virtual thread wakes the JDK's timer thread every time; a virtual loop
+        // parks untimed and asks the alarm, only when the first deadline moved earlier or the last
+        // request is due (a run that ends cancels its request, so a run on another thread asks anew).
+        boolean alarmed = waitNanos >= 0 && Thread.currentThread().isVirtual();
+        if (alarmed) {
+            // Before 'sleeping' is published: set() may park on the alarm's lock, and a park there
+            // would swallow a producer's unpark.
+            long deadline = first.key;
+            if (!alarmSet || deadline - alarmAt < 0 || alarmAt - now <= 0) {
+                alarmSet = true;
+                alarmAt = deadline;
+                LoopAlarm.get().set(alarm, Thread.currentThread(), deadline);
+            }
+        }
         sleeping.set(true);
         // Re-check after publishing 'sleeping': a producer that queued before it saw false and did not unpark.
         if (inbox.isEmpty() && timerSyncs.isEmpty() && !breakFlag && !freed.get()) {
             parks.increment();
-            if (waitNanos < 0) {
-                LockSupport.park(this);
-            } else if (Thread.currentThread().isVirtual()) {
-                // A timed park of a virtual thread costs a wake-up of the JDK's timer thread each
-                // time; the alarm is told only when the first deadline moves earlier (LoopAlarm).
-                long deadline = first.key;
-                // Asked again only when the first deadline moved earlier or the last request is due
-                // (a loop run that ends cancels its request, so a new run on another thread asks anew).
-                if (!alarmSet || deadline - alarmAt < 0 || alarmAt - now <= 0) {
-                    alarmSet = true;
-                    alarmAt = deadline;
-                    LoopAlarm.get().set(alarm, Thread.currentThread(), deadline);
-                }
+            if (waitNanos < 0 || alarmed) {
                 LockSupport.park(this);
             } else {
                 LockSupport.parkNanos(this, waitNanos);

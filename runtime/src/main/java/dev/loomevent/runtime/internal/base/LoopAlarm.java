@@ -51,8 +51,13 @@ final class LoopAlarm {
             entry.loop = loop;
             entry.queued = true;
             queue.add(entry);
-            if (thread == null) {
-                thread = Thread.ofPlatform().daemon().name("loomevent-loop-alarm").start(this::run);
+            if (thread == null || !thread.isAlive()) {
+                // No inherited thread-locals or class loader: the thread outlives whoever first used it.
+                Thread t = Thread.ofPlatform().daemon().name("loomevent-loop-alarm")
+                        .inheritInheritableThreadLocals(false).unstarted(this::run);
+                t.setContextClassLoader(null);
+                thread = t;
+                t.start();
             } else if (queue.peek() == entry) {
                 changed.signal();
             }
@@ -81,12 +86,16 @@ final class LoopAlarm {
             while (true) {
                 Entry first = queue.peek();
                 if (first == null) {
-                    changed.await();
+                    changed.awaitUninterruptibly();
                     continue;
                 }
                 long wait = first.deadline - System.nanoTime();
                 if (wait > 0) {
-                    changed.awaitNanos(wait);
+                    try {
+                        changed.awaitNanos(wait);
+                    } catch (InterruptedException e) {
+                        // Nobody should interrupt this thread; it keeps serving the loops that rely on it.
+                    }
                     continue;
                 }
                 queue.poll();
@@ -97,13 +106,17 @@ final class LoopAlarm {
                     LockSupport.unpark(t);
                 }
             }
-        } catch (InterruptedException e) {
-            // Nobody interrupts this thread; if someone does, timed loops fall back to timed parks.
-            Thread.currentThread().interrupt();
         } finally {
+            // Only an Error ends the loop above; the next set() starts a new thread (it checks
+            // isAlive), and the loops wait at most until their next wake-up from a producer.
             thread = null;
             lock.unlock();
         }
+    }
+
+    /** Returns the lock guarding the queue (tests hold it to stall {@link #set}). */
+    ReentrantLock lockForTests() {
+        return lock;
     }
 
     /** Returns whether the entry's request waits to fire. Any thread. */

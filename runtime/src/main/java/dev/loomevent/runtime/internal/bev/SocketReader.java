@@ -17,10 +17,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code min(high - length, }{@value #SMALL}{@code )} bytes into a small heap buffer, so that an idle
  * connection holds little. When a read fills that buffer the socket probably has more: the reader
  * goes <em>streaming</em>, and while {@code available()} says bytes are waiting it reads them
- * straight into the input's segments ({@link ChainEvbuffer#readFrom}, up to the max single read with one
- * scattering read, and never past
- * the high-watermark) — a read that cannot block, done under the lock — returning to the small
- * blocking read when the socket runs dry.
+ * straight into the input's segments ({@link ChainEvbuffer#readFrom}: one scattering read of up to
+ * the max single read and at most 8 segments, never past the high-watermark) — a read that cannot
+ * block, done under the lock — returning to the small blocking read when the socket runs dry.
  * <p>Bytes of a blocking read are <em>staged</em> in the small buffer and appended under the
  * bufferevent's lock, as far as the watermark and the enabled state allow: bytes read while the user
  * disabled reading, or beyond a lowered high-watermark, wait in the stage and are never seen in the

@@ -131,6 +131,7 @@ public final class ChainEvbuffer implements Evbuffer {
 
     private ByteBuffer[] writeVecs; // writer thread; guarded by lock while filled
     private ByteBuffer[] readVecs; // reader thread only
+    private int[] readLens; // reader thread only
     private Segment[] writeSegs; // writer thread; guarded by lock while filled
 
     /** Scratch results of {@link #locate}, guarded by lock. */
@@ -698,7 +699,9 @@ public final class ChainEvbuffer implements Evbuffer {
                 materialize(rest);
                 Segment f = first;
                 int k = (int) rest;
-                d.appendBytes(f.ioView(f.start, f.start + k));
+                // By absolute index: the segment's shared I/O view may be in use by a reader
+                // filling its reserved space outside the lock.
+                d.appendBytes(f.buf, f.start, k);
                 f.start += k;
                 d.setLength(d.length + k);
                 setLength(length - k);
@@ -1044,7 +1047,7 @@ public final class ChainEvbuffer implements Evbuffer {
                     throw new IllegalArgumentException("vecs[" + i + "] is not a buffer of the last reservation");
                 }
             }
-            long total = commitReservation(vecs, vecs.length, false);
+            long total = commitReservation(vecs, vecs.length, -1);
             if (total > 0) {
                 changed(total, 0);
             }
@@ -1055,16 +1058,27 @@ public final class ChainEvbuffer implements Evbuffer {
     }
 
     /**
-     * Appends the bytes before each vec's position and ends the reservation; returns the bytes
-     * added. {@code absolute}: the vecs are I/O views of the segments' storage (position counts from
-     * the storage's start, as {@link #readFrom} makes them), else slices starting at the free space.
-     * Lock held.
+     * Ends the reservation, appending what was filled; returns the bytes added. {@code read} < 0
+     * (commitSpace): each vec is a slice of its segment's free space and its position is what was
+     * written. Otherwise (readFrom) {@code read} bytes went into the reserved spaces in order (a
+     * scattering read fills its buffers one after another). Lock held.
      */
-    private long commitReservation(ByteBuffer[] vecs, int given, boolean absolute) {
+    private long commitReservation(ByteBuffer[] vecs, int given, long read) {
         long total = 0;
+        long rest = read;
         for (int i = 0; i < resvCount; i++) {
             Segment s = resvSegs[i];
-            int n = i >= given ? 0 : absolute ? vecs[i].position() - s.end : vecs[i].position();
+            int n;
+            if (i >= given) {
+                n = 0;
+            } else if (read >= 0) {
+                // A scattering read fills its buffers in order; the count comes from the read's
+                // result, never from the view (a per-segment cache others may reposition).
+                n = (int) Math.min(rest, readLens[i]);
+                rest -= n;
+            } else {
+                n = vecs[i].position();
+            }
             boolean inChain = i == 0 && resvInChain && !resvDetached;
             if (inChain) {
                 s.end += n;
@@ -1327,6 +1341,7 @@ public final class ChainEvbuffer implements Evbuffer {
         if (views == null || views.length < cap) {
             views = new ByteBuffer[Math.max(cap, 2)];
             readVecs = views;
+            readLens = new int[views.length];
         }
         int count = 0;
         lock.lock();
@@ -1345,6 +1360,7 @@ public final class ChainEvbuffer implements Evbuffer {
                 resvSegs[count] = t;
                 resvVecs[count] = t.ioView(t.end, t.end + k);
                 views[count] = resvVecs[count];
+                readLens[count] = k;
                 count++;
                 got += k;
                 if (got >= max || count == cap) {
@@ -1378,7 +1394,7 @@ public final class ChainEvbuffer implements Evbuffer {
                 endReservation(true);
                 return;
             }
-            changed(commitReservation(views, count, true), 0);
+            changed(commitReservation(views, count, n), 0);
         } finally {
             lock.unlock();
         }
@@ -1512,6 +1528,18 @@ public final class ChainEvbuffer implements Evbuffer {
             t.buf.put(t.end, src, off, k);
             t.end += k;
             off += k;
+            len -= k;
+        }
+    }
+
+    /** Appends {@code len} bytes of {@code src} from index {@code from}, leaving its position alone. */
+    private void appendBytes(ByteBuffer src, int from, int len) {
+        while (len > 0) {
+            Segment t = tail();
+            int k = Math.min(len, t.limit - t.end);
+            t.buf.put(t.end, src, from, k);
+            t.end += k;
+            from += k;
             len -= k;
         }
     }

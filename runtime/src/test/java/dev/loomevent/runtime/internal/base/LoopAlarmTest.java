@@ -129,6 +129,35 @@ class LoopAlarmTest {
         }
     }
 
+    /**
+     * The loop may have to wait for the alarm's lock (held by the alarm thread or another base)
+     * while it asks for its deadline; a producer's wake-up in that moment must not be lost.
+     */
+    @Test
+    void aWakeUpWhileTheLoopWaitsForTheAlarmsLockIsNotLost() throws InterruptedException {
+        try (EventBase base = EventBase.create()) {
+            base.start();
+            CallbackScheduler s = CallbackScheduler.of(base);
+            long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            java.util.concurrent.locks.ReentrantLock alarmLock = LoopAlarm.get().lockForTests();
+            CountDownLatch near = new CountDownLatch(1);
+            alarmLock.lock();
+            try {
+                // The far timer sends the loop to ask the alarm, where it waits for the lock...
+                s.schedule(TimeUnit.HOURS.toNanos(1), () -> { });
+                while (!alarmLock.hasQueuedThreads() && System.nanoTime() - bound < 0) {
+                    Thread.onSpinWait();
+                }
+                assertThat(alarmLock.hasQueuedThreads()).isTrue();
+                // ...while a producer queues a near timer and wakes it.
+                s.schedule(MS, near::countDown);
+            } finally {
+                alarmLock.unlock();
+            }
+            assertThat(near.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
     @Test
     void aFreedBaseLeavesNoRequestBehind() {
         EventBaseImpl impl;

@@ -111,6 +111,45 @@ class ChainEvbufferIoTest {
         }
     }
 
+    /**
+     * While the reader's read is outside the lock, another thread moves part of the input with
+     * {@code removeBuffer}: the read's bytes still land after what is left, counted from the
+     * read's result, and the existing bytes are neither lost nor reordered.
+     */
+    @Test
+    void aPartialRemoveBufferDuringTheReadKeepsEveryByteInOrder() throws Exception {
+        SegmentPool pool = new SegmentPool(true, 8192, 64);
+        ChainEvbuffer in = new ChainEvbuffer(new ReentrantLock(), pool);
+        ChainEvbuffer out = new ChainEvbuffer(new ReentrantLock(), pool);
+        in.add("0123456789".getBytes(US_ASCII));
+        java.nio.channels.ReadableByteChannel meddling = new java.nio.channels.ReadableByteChannel() {
+            @Override
+            public int read(ByteBuffer dst) throws IOException {
+                dst.put("ABCDE".getBytes(US_ASCII));
+                // Another thread (the callback thread, say) moves 4 bytes before the commit.
+                Thread t = Thread.ofPlatform().start(() -> in.removeBuffer(out, 4));
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                return 5;
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        assertThat(in.readFrom(meddling, 100)).isEqualTo(5);
+        assertThat(ChainEvbufferTest.content(in)).isEqualTo("456789ABCDE");
+        assertThat(ChainEvbufferTest.content(out)).isEqualTo("0123");
+    }
+
     @Test
     void readFromCommitsIntoDetachedSegmentAfterConcurrentDrain() throws IOException {
         Pipe pipe = Pipe.open();
