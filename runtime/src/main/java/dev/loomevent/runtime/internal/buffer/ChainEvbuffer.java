@@ -1548,15 +1548,8 @@ public final class ChainEvbuffer implements Evbuffer {
     private void appendBytes(ByteBuffer src) {
         int pos = src.position();
         int len = src.remaining();
-        while (len > 0) {
-            Segment t = tail();
-            int k = Math.min(len, t.limit - t.end);
-            t.buf.put(t.end, src, pos, k);
-            t.end += k;
-            pos += k;
-            len -= k;
-        }
-        src.position(pos);
+        appendBytes(src, pos, len);
+        src.position(pos + len);
     }
 
     /** Removes {@code n <= length} bytes from the front and updates the length. */
