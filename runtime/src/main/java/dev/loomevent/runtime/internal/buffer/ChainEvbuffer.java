@@ -821,6 +821,12 @@ public final class ChainEvbuffer implements Evbuffer {
             if (length == 0) {
                 return null;
             }
+            if (style == EolStyle.LF && fileSegments == 0) {
+                EvbufferLine fast = readlnLfInFirst();
+                if (fast != null) {
+                    return fast;
+                }
+            }
             materialize(length);
             long at = findEol(0, style);
             if (at < 0) {
@@ -839,6 +845,24 @@ public final class ChainEvbuffer implements Evbuffer {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * readln(LF) when the whole line and its LF lie in the first segment, the usual case: one scan,
+     * one copy, no position bookkeeping across segments. Returns null when the first segment holds
+     * no LF (the general path then looks further). Lock held, buffer not empty, no file segments.
+     */
+    private EvbufferLine readlnLfInFirst() {
+        Segment s = first;
+        int hit = Scan.indexOf(s.buf, s.start, s.end, (byte) '\n');
+        if (hit < 0) {
+            return null;
+        }
+        byte[] line = new byte[hit - s.start];
+        s.buf.get(s.start, line, 0, line.length);
+        dropFront(line.length + 1L);
+        changed(0, line.length + 1L);
+        return new EvbufferLine(line, 1);
     }
 
     // ---- searching -----------------------------------------------------------------------------

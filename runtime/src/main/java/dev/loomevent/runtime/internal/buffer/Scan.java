@@ -28,6 +28,14 @@ final class Scan {
     static int indexOf(ByteBuffer buf, int from, int to, byte b) {
         long pattern = (b & 0xFFL) * ONES;
         int i = from;
+        // Two words a step: one branch per 16 bytes instead of one per 8.
+        for (; i + 16 <= to; i += 16) {
+            long z0 = zeroBytes(buf.getLong(i) ^ pattern);
+            long z1 = zeroBytes(buf.getLong(i + 8) ^ pattern);
+            if ((z0 | z1) != 0) {
+                return z0 != 0 ? i + (Long.numberOfLeadingZeros(z0) >>> 3) : i + 8 + (Long.numberOfLeadingZeros(z1) >>> 3);
+            }
+        }
         for (; i + 8 <= to; i += 8) {
             long z = zeroBytes(buf.getLong(i) ^ pattern);
             if (z != 0) {
