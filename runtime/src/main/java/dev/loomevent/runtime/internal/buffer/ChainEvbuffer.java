@@ -342,12 +342,8 @@ public final class ChainEvbuffer implements Evbuffer {
             if (n == 0) {
                 return;
             }
-            if (frozenEnd) {
-                throw new IllegalStateException("the end of this buffer is frozen");
-            }
-            if (s.frozenFront) {
-                throw new IllegalStateException("the front of src is frozen");
-            }
+            checkEndNotFrozen();
+            s.checkFrontNotFrozen("src");
             moveAllFrom(s);
             s.changed(0, n);
             changed(n, 0);
@@ -516,12 +512,8 @@ public final class ChainEvbuffer implements Evbuffer {
             if (n == 0) {
                 return;
             }
-            if (frozenFront) {
-                throw new IllegalStateException("the front of this buffer is frozen");
-            }
-            if (s.frozenFront) {
-                throw new IllegalStateException("the front of src is frozen");
-            }
+            checkFrontNotFrozen();
+            s.checkFrontNotFrozen("src");
             s.protectReservedTail();
             if (first == null) {
                 last = s.last;
@@ -676,12 +668,8 @@ public final class ChainEvbuffer implements Evbuffer {
         }
         lockBoth(this, d);
         try {
-            if (d.frozenEnd) {
-                throw new IllegalStateException("the end of dst is frozen");
-            }
-            if (frozenFront) {
-                throw new IllegalStateException("the front of this buffer is frozen");
-            }
+            d.checkEndNotFrozen("dst");
+            checkFrontNotFrozen();
             long total = length;
             if (total == 0) {
                 return 0;
@@ -1956,14 +1944,23 @@ public final class ChainEvbuffer implements Evbuffer {
     }
 
     private void checkEndNotFrozen() {
+        checkEndNotFrozen("this buffer");
+    }
+
+    /** {@code who}: how the message names this buffer to the caller ("this buffer", "src", "dst"). */
+    private void checkEndNotFrozen(String who) {
         if (frozenEnd) {
-            throw new IllegalStateException("the end of this buffer is frozen");
+            throw new IllegalStateException("the end of " + who + " is frozen");
         }
     }
 
     private void checkFrontNotFrozen() {
+        checkFrontNotFrozen("this buffer");
+    }
+
+    private void checkFrontNotFrozen(String who) {
         if (frozenFront) {
-            throw new IllegalStateException("the front of this buffer is frozen");
+            throw new IllegalStateException("the front of " + who + " is frozen");
         }
     }
 
