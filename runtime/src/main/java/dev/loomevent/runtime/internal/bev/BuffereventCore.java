@@ -748,7 +748,7 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
 
     @Override
     public int setMaxSingleRead(long size) {
-        maxSingleRead = singleLimit("size", size, SocketReader.MAX_READ);
+        maxSingleRead = singleLimit(size, SocketReader.MAX_READ);
         return 0;
     }
 
@@ -759,7 +759,7 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
 
     @Override
     public int setMaxSingleWrite(long size) {
-        maxSingleWrite = singleLimit("size", size, SocketWriter.MAX_WRITE);
+        maxSingleWrite = singleLimit(size, SocketWriter.MAX_WRITE);
         return 0;
     }
 
@@ -769,27 +769,12 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
     }
 
     /** libevent's rule: 0 or more than the largest size means the default. */
-    private int singleLimit(String name, long size, int dflt) {
+    private int singleLimit(long size, int dflt) {
         if (size < 0) {
-            throw new IllegalArgumentException(name + " must be >= 0, was " + size);
+            throw new IllegalArgumentException("size must be >= 0, was " + size);
         }
-        lock.lock();
-        try {
-            checkLive();
-        } finally {
-            lock.unlock();
-        }
+        checkLive();
         return size == 0 || size > Integer.MAX_VALUE ? dflt : (int) size;
-    }
-
-    /** The most bytes one read appends. Any thread. */
-    int maxSingleRead() {
-        return maxSingleRead;
-    }
-
-    /** The most bytes one write sends. Any thread. */
-    int maxSingleWrite() {
-        return maxSingleWrite;
     }
 
     @Override

@@ -120,7 +120,7 @@ final class SocketReader implements Runnable {
                     } else if (room > 0) {
                         endHold();
                         ops.readerParked = false;
-                        int most = core.maxSingleRead();
+                        long most = core.getMaxSingleRead();
                         if (streaming && bulkRead((int) Math.min(room, most))) {
                             return AGAIN;
                         }

@@ -50,7 +50,7 @@ final class SocketWriter implements Runnable {
         while (next()) {
             long n;
             try {
-                n = core.out().writeTo(channel, core.maxSingleWrite());
+                n = core.out().writeTo(channel, core.getMaxSingleWrite());
             } catch (IOException e) {
                 ops.writerBusy = false;
                 failed(e);
