@@ -1,7 +1,5 @@
 package dev.loomevent.loadtest.scenario;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -9,32 +7,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and silent until the run stops (in a mixed run with message counts: closes after it).
  * <p>Runner thread; sessions run on their connection's thread.
  */
-final class Idle extends Workload {
-    private final Part part;
-    private final List<Session> sessions = new ArrayList<>();
+final class Idle extends SessionWorkload<Idle.Session> {
     private final AtomicInteger ready = new AtomicInteger();
 
     Idle(Ctx ctx, Part part, int connections, int size) {
-        super(ctx);
-        this.part = part;
+        super(ctx, part);
         for (int i = 0; i < connections; i++) {
             sessions.add(new Session(ctx, part, size, ready));
         }
-    }
-
-    @Override
-    List<Part> parts() {
-        return List.of(part);
-    }
-
-    @Override
-    void start() {
-        ctx.connectAll(sessions);
-    }
-
-    @Override
-    void stop() {
-        sessions.forEach(EchoSession::closeIfQuiet);
     }
 
     /** Returns how many connections finished their exchange. Any thread. */
@@ -46,7 +26,7 @@ final class Idle extends Workload {
         return sessions.size();
     }
 
-    private static final class Session extends EchoSession {
+    static final class Session extends EchoSession {
         private final AtomicInteger ready;
         private long sentAt;
 

@@ -1,8 +1,6 @@
 package dev.loomevent.loadtest.scenario;
 
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -14,17 +12,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * that stalls is charged for every message that queued behind the stall: no coordinated omission.
  * <p>Runner thread; the pacer runs on its own platform thread; sessions on their connection's thread.
  */
-final class OpenLoop extends Workload {
-    private final Part part;
+final class OpenLoop extends SessionWorkload<OpenLoop.Session> {
     private final double rate;
-    private final List<Session> sessions = new ArrayList<>();
     private Thread pacer;
     /** Set by the pacer when it sent its last message; read by sessions to close when quiet. */
     private volatile boolean pacerDone;
 
     OpenLoop(Ctx ctx, Part part, int connections, int size, double rate) {
-        super(ctx);
-        this.part = part;
+        super(ctx, part);
         this.rate = rate;
         for (int i = 0; i < connections; i++) {
             sessions.add(new Session(ctx, part, size, this));
@@ -34,13 +29,8 @@ final class OpenLoop extends Workload {
     }
 
     @Override
-    List<Part> parts() {
-        return List.of(part);
-    }
-
-    @Override
     void start() {
-        ctx.connectAll(sessions);
+        super.start();
         pacer = Thread.ofPlatform().name("loadtest-pacer").daemon().start(this::pace);
     }
 
@@ -51,7 +41,7 @@ final class OpenLoop extends Workload {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        sessions.forEach(EchoSession::closeIfQuiet);
+        super.stop();
     }
 
     private void pace() {
@@ -91,7 +81,7 @@ final class OpenLoop extends Workload {
         }
     }
 
-    private static final class Session extends EchoSession {
+    static final class Session extends EchoSession {
         private final OpenLoop loop;
         /** Guards {@code intended}: the pacer adds, the connection's thread removes. */
         private final ReentrantLock lock = new ReentrantLock();

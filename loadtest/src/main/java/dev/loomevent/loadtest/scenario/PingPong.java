@@ -1,41 +1,19 @@
 package dev.loomevent.loadtest.scenario;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * The closed loop: each connection sends one message and waits for its echo before the next.
  * Latency is the round trip of each message.
  * <p>Runner thread; sessions run on their connection's thread.
  */
-final class PingPong extends Workload {
-    private final Part part;
-    private final List<Session> sessions = new ArrayList<>();
-
+final class PingPong extends SessionWorkload<PingPong.Session> {
     PingPong(Ctx ctx, Part part, int connections, int size) {
-        super(ctx);
-        this.part = part;
+        super(ctx, part);
         for (int i = 0; i < connections; i++) {
             sessions.add(new Session(ctx, part, size));
         }
     }
 
-    @Override
-    List<Part> parts() {
-        return List.of(part);
-    }
-
-    @Override
-    void start() {
-        ctx.connectAll(sessions);
-    }
-
-    @Override
-    void stop() {
-        sessions.forEach(EchoSession::closeIfQuiet);
-    }
-
-    private static final class Session extends EchoSession {
+    static final class Session extends EchoSession {
         private final long limit;
         private long sentAt;
 

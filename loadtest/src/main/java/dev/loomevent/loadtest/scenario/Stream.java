@@ -1,42 +1,20 @@
 package dev.loomevent.loadtest.scenario;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * Continuous writes: each connection keeps {@code window} chunks in flight and sends a new one as
  * each echo returns. The window stays below the kernel's socket buffers, so writing and the echo
  * never wait on each other. Latency is each chunk's round trip.
  * <p>Runner thread; sessions run on their connection's thread.
  */
-final class Stream extends Workload {
-    private final Part part;
-    private final List<Session> sessions = new ArrayList<>();
-
+final class Stream extends SessionWorkload<Stream.Session> {
     Stream(Ctx ctx, Part part, int connections, int chunk, int window) {
-        super(ctx);
-        this.part = part;
+        super(ctx, part);
         for (int i = 0; i < connections; i++) {
             sessions.add(new Session(ctx, part, chunk, window));
         }
     }
 
-    @Override
-    List<Part> parts() {
-        return List.of(part);
-    }
-
-    @Override
-    void start() {
-        ctx.connectAll(sessions);
-    }
-
-    @Override
-    void stop() {
-        sessions.forEach(EchoSession::closeIfQuiet);
-    }
-
-    private static final class Session extends EchoSession {
+    static final class Session extends EchoSession {
         private final long limit;
         private final long[] sentAt;
 
