@@ -3,6 +3,7 @@ package dev.loomevent.loadtest.report;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The outcome of one scenario against one target.
@@ -31,13 +32,36 @@ public record RunResult(String target, String targetDescription, String scenario
 
     /** Returns the client's mean CPU use over the measured period, in cores. */
     public double clientCores() {
-        return cpu.stream().filter(c -> !c.warmup()).mapToDouble(CpuSample::clientCores).average().orElse(0);
+        double mean = measuredMean(CpuSample::clientCores);
+        return Double.isNaN(mean) ? 0 : mean;
     }
 
     /** Returns the server's mean CPU use over the measured period, in cores; negative when unknown. */
     public double serverCores() {
-        return cpu.stream().filter(c -> !c.warmup() && c.serverCores() >= 0).mapToDouble(CpuSample::serverCores)
-                .average().orElse(-1);
+        double mean = measuredMean(CpuSample::serverCores);
+        return Double.isNaN(mean) ? -1 : mean;
+    }
+
+    /**
+     * Returns the mean of {@code f} over the measured intervals, each weighted by its length, or NaN
+     * when none is known (negative). The last interval is the drain, often a few milliseconds: in
+     * an unweighted mean its noisy figure (a client "at 400%" over 3 ms) counted as much as a whole
+     * second and could brand a client at 35% the bottleneck.
+     */
+    private double measuredMean(ToDoubleFunction<CpuSample> f) {
+        double start = 0;
+        double sum = 0;
+        double time = 0;
+        for (CpuSample c : cpu) {
+            double length = c.end() - start;
+            start = c.end();
+            double v = f.applyAsDouble(c);
+            if (!c.warmup() && length > 0 && v >= 0) {
+                sum += v * length;
+                time += length;
+            }
+        }
+        return time > 0 ? sum / time : Double.NaN;
     }
 
     /**
