@@ -4,6 +4,7 @@ import dev.loomevent.loadtest.client.ClientTransport;
 import dev.loomevent.loadtest.client.ClientTransports;
 import dev.loomevent.loadtest.report.HtmlReport;
 import dev.loomevent.loadtest.report.Report;
+import dev.loomevent.loadtest.report.Rounds;
 import dev.loomevent.loadtest.report.RunResult;
 import dev.loomevent.loadtest.report.SummaryTable;
 import dev.loomevent.loadtest.scenario.LoadRun;
@@ -18,6 +19,7 @@ import java.io.PrintWriter;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -33,6 +35,9 @@ final class Harness {
     static final int FAILED = 1;
     /** Exit code when a target could not start or an option was wrong. */
     static final int SETUP_ERROR = 2;
+
+    /** Warm-up of every round after the first of {@link #runRounds}, at most. */
+    static final Duration LATER_ROUND_WARMUP = Duration.ofSeconds(2);
 
     private static boolean pinned;
 
@@ -62,9 +67,15 @@ final class Harness {
         if (results.isEmpty()) {
             return SETUP_ERROR;
         }
+        return finish(Report.of(command, results), o, out, err, title, setupError);
+    }
+
+    /** Writes {@code report}, prints its summary and returns the exit code. */
+    private static int finish(Report report, RunOptions o, PrintWriter out, PrintWriter err, String title,
+                              boolean setupError) {
         Written w;
         try {
-            w = write(Report.of(command, results), o.out, title);
+            w = write(report, o.out, title);
         } catch (IOException e) {
             err.println("loadtest: cannot write the reports to " + o.out.toAbsolutePath() + ": " + e);
             return SETUP_ERROR;
@@ -86,33 +97,97 @@ final class Harness {
         return setupError ? SETUP_ERROR : 0;
     }
 
-    private static RunResult runOne(ScenarioConfig config, String spec, RunOptions o, PrintWriter out, PrintWriter err) {
-        RunningTarget target;
+    /**
+     * Runs {@code config} against all of {@code targets} in {@code rounds} rounds: the servers start
+     * once and keep running; each round measures every target in turn, starting one target later
+     * than the round before, so that no target always follows the same one. Rounds after the first
+     * warm up for at most {@link #LATER_ROUND_WARMUP} (the servers are warm; the new connections
+     * need a moment). Prints the usual summary of each target's median round, then the rounds
+     * table, and writes the reports. A failed run ends the rounds.
+     */
+    static int runRounds(String command, ScenarioConfig config, int rounds, List<String> targets, RunOptions o,
+                         PrintWriter out, PrintWriter err, String title) {
+        List<RunningTarget> started = new ArrayList<>();
+        boolean setupError = false;
         try {
-            target = Targets.start(spec, o.targetOptions());
+            for (String spec : targets) {
+                RunningTarget t = start(spec, o, err);
+                if (t == null) {
+                    setupError = true;
+                } else {
+                    started.add(t);
+                }
+            }
+            if (started.isEmpty()) {
+                return SETUP_ERROR;
+            }
+            ScenarioConfig later = config.withTime(config.duration(),
+                    config.warmup().compareTo(LATER_ROUND_WARMUP) < 0 ? config.warmup() : LATER_ROUND_WARMUP);
+            List<List<RunResult>> done = new ArrayList<>();
+            boolean failed = false;
+            for (int r = 0; r < rounds && !failed; r++) {
+                List<RunResult> round = new ArrayList<>();
+                for (int i = 0; i < started.size() && !failed; i++) {
+                    RunningTarget t = started.get((i + r) % started.size());
+                    if (i == 0) {
+                        out.println("loadtest: round " + (r + 1) + " of " + rounds);
+                    }
+                    RunResult result = measure(r == 0 ? config : later, t, o, out, err);
+                    if (result == null) {
+                        return SETUP_ERROR;
+                    }
+                    round.add(result);
+                    failed = result.failure() != null;
+                }
+                done.add(round);
+            }
+            String base = started.stream().anyMatch(t -> t.name().equals("libevent")) ? "libevent" : started.get(0).name();
+            return finish(Report.of(command, new Rounds(base, done)), o, out, err, title, setupError);
+        } finally {
+            started.forEach(RunningTarget::close);
+        }
+    }
+
+    private static RunResult runOne(ScenarioConfig config, String spec, RunOptions o, PrintWriter out, PrintWriter err) {
+        RunningTarget target = start(spec, o, err);
+        if (target == null) {
+            return null;
+        }
+        try {
+            return measure(config, target, o, out, err);
+        } finally {
+            target.close();
+        }
+    }
+
+    /** Starts {@code spec}, or prints why it could not and returns null. */
+    private static RunningTarget start(String spec, RunOptions o, PrintWriter err) {
+        try {
+            return Targets.start(spec, o.targetOptions());
         } catch (RuntimeException e) {
             err.println("loadtest: target " + spec + " could not start: " + e.getMessage());
             err.flush();
             return null;
         }
+    }
+
+    /** One run of {@code config} against the running {@code target}, or null when no client could be made. */
+    private static RunResult measure(ScenarioConfig config, RunningTarget target, RunOptions o, PrintWriter out,
+                                     PrintWriter err) {
+        pinClient(o, target, err);
+        int size = config.scenario() == Scenario.MIXED ? 16384 : config.size();
+        ClientTransport transport;
         try {
-            pinClient(o, target, err);
-            int size = config.scenario() == Scenario.MIXED ? 16384 : config.size();
-            ClientTransport transport;
-            try {
-                transport = ClientTransports.create(o.client, ClientTransports.readBufferFor(size));
-            } catch (RuntimeException e) {
-                err.println("loadtest: " + e.getMessage());
-                err.flush();
-                return null;
-            }
-            out.println("loadtest: " + config.scenario().id() + " against " + target.name() + " at " + target.address()
-                    + " (" + target.description() + "), client " + transport.name());
-            out.flush();
-            return LoadRun.run(config, target, transport, progress(o, out));
-        } finally {
-            target.close();
+            transport = ClientTransports.create(o.client, ClientTransports.readBufferFor(size));
+        } catch (RuntimeException e) {
+            err.println("loadtest: " + e.getMessage());
+            err.flush();
+            return null;
         }
+        out.println("loadtest: " + config.scenario().id() + " against " + target.name() + " at " + target.address()
+                + " (" + target.description() + "), client " + transport.name());
+        out.flush();
+        return LoadRun.run(config, target, transport, progress(o, out));
     }
 
     /** Pins this process to the CPUs the started server does not use, once. */

@@ -92,7 +92,8 @@ public final class Main implements Callable<Integer> {
     @Command(name = "compare", mixinStandardHelpOptions = true,
             description = {"Runs one scenario against several targets, one after another, and prints each result",
                 "and its ratio to libevent (or to the first target). Servers run pinned to --server-cpus, the client",
-                "on the other CPUs. -c takes a list (1,100,1000): one comparison per value."})
+                "on the other CPUs. --connections-list 1,100,1000 runs one comparison per value; --rounds N repeats",
+                "each comparison N times with the servers kept running."})
     static final class Compare implements Callable<Integer> {
         /** compare's default warm-up, longer than the other commands' (see {@link RunOptions#warmup}). */
         static final Duration COMPARE_WARMUP = Duration.ofSeconds(10);
@@ -120,10 +121,26 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--connections-list", paramLabel = "LIST", split = ",",
                 description = "Run the comparison once per connection count (e.g. 1,100,1000).")
         List<Integer> connectionsList;
+        @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
+                description = {"Start the servers once and measure them in turn N times; report each target's median",
+                    "ratio to the baseline of the same round, which cancels most of a shared machine's drift.",
+                    "Rounds after the first warm up for 2 s at most. pingpong, rate, stream and churn only. Default: ${DEFAULT-VALUE}."})
+        int rounds;
 
         @Override
         public Integer call() {
             Scenario s = Scenario.of(scenario);
+            if (rounds < 1) {
+                throw new IllegalArgumentException("--rounds must be >= 1, was " + rounds);
+            }
+            if (rounds > 1 && (s == Scenario.IDLE || s == Scenario.MIXED)) {
+                throw new IllegalArgumentException("--rounds needs pingpong, rate, stream or churn, not " + s.id()
+                        + ": idle and mixed measure a fresh server");
+            }
+            if (rounds > 1 && targets.stream().map(Targets::canonical).distinct().count() < targets.size()) {
+                throw new IllegalArgumentException("--rounds needs distinct targets, got " + String.join(",", targets)
+                        + ": each round pairs every target with the baseline by name");
+            }
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             List<Integer> counts = connectionsList == null || connectionsList.isEmpty()
@@ -135,8 +152,10 @@ public final class Main implements Callable<Integer> {
                     options.connections = c;
                 }
                 ScenarioConfig config = options.config(s);
-                int rc = Harness.run(commandOf(spec), config, targets, options, out, err,
-                        "compare-" + s.id() + "-c" + config.connections());
+                String title = "compare-" + s.id() + "-c" + config.connections();
+                int rc = rounds > 1
+                        ? Harness.runRounds(commandOf(spec), config, rounds, targets, options, out, err, title)
+                        : Harness.run(commandOf(spec), config, targets, options, out, err, title);
                 code = Math.max(code, rc);
             }
             return code;

@@ -108,6 +108,29 @@ class MainTest {
     }
 
     @Test
+    void compareInRoundsKeepsTheServersAndRotatesTheOrder() throws IOException {
+        int rc = run("compare", "--targets", "java,netty-nio", "--in-process", "-c", "2", "-n", "50", "--rounds", "2",
+                "-o", dir.toString(), "--no-progress");
+        assertThat(rc).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("round 1 of 2").contains("round 2 of 2").contains("2 rounds")
+                .contains("ratios are to java in the same round");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> rounds = (Map<String, Object>) ((Map<String, Object>) JsonParser.parse(
+                Files.readString(files("json").get(0)))).get("rounds");
+        assertThat(rounds.get("order")).isEqualTo(List.of(List.of("java", "netty-nio"), List.of("netty-nio", "java")));
+    }
+
+    @Test
+    void roundsMustBePositiveAndNeedALoadScenario() {
+        assertThat(run("compare", "--rounds", "0", "-o", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--rounds must be >= 1, was 0");
+        assertThat(run("compare", "--scenario", "idle", "--rounds", "3", "-o", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--rounds needs pingpong, rate, stream or churn, not idle");
+        assertThat(run("compare", "--targets", "java,java", "--rounds", "2", "-o", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--rounds needs distinct targets, got java,java");
+    }
+
+    @Test
     void anUnknownTargetIsASetupError() {
         assertThat(run("pingpong", "--target", "nonsense", "-n", "1", "-o", dir.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("nonsense");

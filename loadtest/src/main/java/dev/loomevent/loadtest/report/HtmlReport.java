@@ -37,6 +37,9 @@ public final class HtmlReport {
             sb.append("</div>\n");
         }
         summary(sb, report);
+        if (report.rounds() != null) {
+            sb.append("<h2>Rounds</h2><pre id=\"rounds\">").append(Html.esc(report.rounds().text())).append("</pre>\n");
+        }
         Set<String> partNames = new LinkedHashSet<>();
         report.runs().forEach(r -> r.parts().forEach(p -> partNames.add(p.name())));
         for (String part : partNames) {

@@ -18,8 +18,10 @@ import org.HdrHistogram.HistogramIterationValue;
  * @param command  the command line that produced it
  * @param runs     the runs, in the order they ran
  * @param baseline the target the ratios compare to, or null for none
+ * @param rounds   the rounds of a {@code compare --rounds} run (then {@code runs} holds each target's
+ *                 median round), or null
  */
-public record Report(String command, List<RunResult> runs, String baseline) {
+public record Report(String command, List<RunResult> runs, String baseline, Rounds rounds) {
 
     /** Returns a report of {@code runs}, comparing to libevent when it ran, else to nothing (single run) or the first. */
     public static Report of(String command, List<RunResult> runs) {
@@ -27,7 +29,16 @@ public record Report(String command, List<RunResult> runs, String baseline) {
         if (runs.size() > 1) {
             base = runs.stream().anyMatch(r -> r.target().equals("libevent")) ? "libevent" : runs.get(0).target();
         }
-        return new Report(command, List.copyOf(runs), base);
+        return new Report(command, List.copyOf(runs), base, null);
+    }
+
+    /**
+     * Returns a report of a comparison in rounds: its runs are each target's run of its median round
+     * ({@link Rounds#representative}), its ratios those of {@code rounds}' baseline.
+     */
+    public static Report of(String command, Rounds rounds) {
+        List<RunResult> runs = rounds.targets().stream().map(rounds::representative).toList();
+        return new Report(command, runs, rounds.baseline(), rounds);
     }
 
     /** Returns whether any run failed. */
@@ -58,6 +69,9 @@ public record Report(String command, List<RunResult> runs, String baseline) {
             list.add(run(r));
         }
         root.put("runs", list);
+        if (rounds != null) {
+            root.put("rounds", rounds.toMap());
+        }
         root.put("failed", failed());
         return Json.write(root);
     }

@@ -88,6 +88,10 @@ public final class SummaryTable {
     /** Returns the notes under the table: bottlenecks, how servers ran, failures, memory. */
     public static List<String> notes(Report report) {
         List<String> notes = new ArrayList<>();
+        if (report.rounds() != null) {
+            notes.add("each row is that target's median round of " + report.rounds().rounds().size()
+                    + "; its ratio compares runs of different rounds: the paired ratios of each round follow the table");
+        }
         for (RunResult r : report.runs()) {
             notes.add(r.target() + ": " + r.targetDescription() + "; client transport " + r.clientTransport());
             if (r.failure() != null) {
@@ -143,6 +147,9 @@ public final class SummaryTable {
         }
         for (String n : notes(report)) {
             sb.append("  * ").append(n).append(System.lineSeparator());
+        }
+        if (report.rounds() != null) {
+            sb.append(System.lineSeparator()).append(report.rounds().text());
         }
         return sb.toString();
     }
