@@ -848,8 +848,14 @@ public final class ChainEvbuffer implements Evbuffer {
         }
         byte[] line = new byte[hit - s.start];
         s.buf.get(s.start, line, 0, line.length);
-        dropFront(line.length + 1L);
-        changed(0, line.length + 1L);
+        long n = line.length + 1L;
+        if (hit + 1 < s.end) {
+            s.start = hit + 1; // the segment keeps bytes: no unlinking
+            setLength(length - n);
+        } else {
+            dropFront(n);
+        }
+        changed(0, n);
         return new EvbufferLine(line, 1);
     }
 

@@ -1,12 +1,14 @@
 package dev.loomevent.runtime.internal.buffer;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
- * Byte searches over a region of a big-endian {@link ByteBuffer}, eight bytes at a time: a word
- * is XORed with the wanted byte repeated, and a byte of the result is zero exactly where the word
- * held that byte. The zero test used here is exact (no false positives from borrows), so the
- * first hit is the most significant flagged byte, which in big-endian order is the lowest address.
+ * Byte searches over a region of a {@link ByteBuffer}, eight bytes at a time: a word is XORed
+ * with the wanted byte repeated, and a byte of the result is zero exactly where the word held that
+ * byte. The zero test used here is exact (no false positives from borrows), so the first hit is the
+ * flagged byte at the lowest address: the most significant in big-endian order, the least in
+ * little-endian.
  * <p>Stateless; any thread.
  */
 final class Scan {
@@ -24,22 +26,42 @@ final class Scan {
         return ~(t | w | LOW7);
     }
 
-    /** Index of the first {@code b} in {@code buf[from, to)}, or -1. */
+    /**
+     * Index of the first {@code b} in {@code buf[from, to)}, or -1. Reads words in the buffer's own
+     * order: in native (little-endian) order a load needs no byte swap, and the lowest address is
+     * then the least significant byte.
+     */
     static int indexOf(ByteBuffer buf, int from, int to, byte b) {
         long pattern = (b & 0xFFL) * ONES;
         int i = from;
-        // Two words a step: one branch per 16 bytes instead of one per 8.
-        for (; i + 16 <= to; i += 16) {
-            long z0 = zeroBytes(buf.getLong(i) ^ pattern);
-            long z1 = zeroBytes(buf.getLong(i + 8) ^ pattern);
-            if ((z0 | z1) != 0) {
-                return z0 != 0 ? i + (Long.numberOfLeadingZeros(z0) >>> 3) : i + 8 + (Long.numberOfLeadingZeros(z1) >>> 3);
+        if (buf.order() == ByteOrder.LITTLE_ENDIAN) {
+            // Two words a step: one branch per 16 bytes instead of one per 8.
+            for (; i + 16 <= to; i += 16) {
+                long z0 = zeroBytes(buf.getLong(i) ^ pattern);
+                long z1 = zeroBytes(buf.getLong(i + 8) ^ pattern);
+                if ((z0 | z1) != 0) {
+                    return z0 != 0 ? i + (Long.numberOfTrailingZeros(z0) >>> 3) : i + 8 + (Long.numberOfTrailingZeros(z1) >>> 3);
+                }
             }
-        }
-        for (; i + 8 <= to; i += 8) {
-            long z = zeroBytes(buf.getLong(i) ^ pattern);
-            if (z != 0) {
-                return i + (Long.numberOfLeadingZeros(z) >>> 3);
+            for (; i + 8 <= to; i += 8) {
+                long z = zeroBytes(buf.getLong(i) ^ pattern);
+                if (z != 0) {
+                    return i + (Long.numberOfTrailingZeros(z) >>> 3);
+                }
+            }
+        } else {
+            for (; i + 16 <= to; i += 16) {
+                long z0 = zeroBytes(buf.getLong(i) ^ pattern);
+                long z1 = zeroBytes(buf.getLong(i + 8) ^ pattern);
+                if ((z0 | z1) != 0) {
+                    return z0 != 0 ? i + (Long.numberOfLeadingZeros(z0) >>> 3) : i + 8 + (Long.numberOfLeadingZeros(z1) >>> 3);
+                }
+            }
+            for (; i + 8 <= to; i += 8) {
+                long z = zeroBytes(buf.getLong(i) ^ pattern);
+                if (z != 0) {
+                    return i + (Long.numberOfLeadingZeros(z) >>> 3);
+                }
             }
         }
         for (; i < to; i++) {
@@ -53,11 +75,12 @@ final class Scan {
     /** Index of the first CR or LF in {@code buf[from, to)}, or -1. */
     static int indexOfCrOrLf(ByteBuffer buf, int from, int to) {
         int i = from;
+        boolean little = buf.order() == ByteOrder.LITTLE_ENDIAN;
         for (; i + 8 <= to; i += 8) {
             long w = buf.getLong(i);
             long z = zeroBytes(w ^ CR) | zeroBytes(w ^ LF);
             if (z != 0) {
-                return i + (Long.numberOfLeadingZeros(z) >>> 3);
+                return i + ((little ? Long.numberOfTrailingZeros(z) : Long.numberOfLeadingZeros(z)) >>> 3);
             }
         }
         for (; i < to; i++) {

@@ -82,7 +82,7 @@ final class Segment {
 
     static Segment reference(ByteBuffer data, Consumer<ByteBuffer> cleanup) {
         Segment s = new Segment();
-        s.buf = data.duplicate().order(ByteOrder.BIG_ENDIAN);
+        s.buf = data.duplicate().order(ByteOrder.nativeOrder());
         s.start = data.position();
         s.end = data.limit();
         s.limit = s.end;

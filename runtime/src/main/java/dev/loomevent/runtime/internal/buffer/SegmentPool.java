@@ -1,6 +1,7 @@
 package dev.loomevent.runtime.internal.buffer;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
@@ -112,8 +113,9 @@ public final class SegmentPool {
         free.relaxedOffer(s);
     }
 
+    /** Storage in native order: {@link Scan} then reads words without swapping bytes. */
     private ByteBuffer allocate(int size) {
-        return direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
+        return (direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size)).order(ByteOrder.nativeOrder());
     }
 
     static void runCleanup(Consumer<ByteBuffer> cleanup, ByteBuffer data) {

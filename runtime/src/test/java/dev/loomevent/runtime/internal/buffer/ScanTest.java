@@ -3,12 +3,13 @@ package dev.loomevent.runtime.internal.buffer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 
 /**
  * The word-at-a-time byte searches against a byte-by-byte answer, for every start, end and hit
  * position in a 48-byte region (so every split between the 16-byte, 8-byte and byte loops), in
- * direct and heap buffers, with look-alike bytes around the one searched for.
+ * direct and heap buffers of both byte orders, with look-alike bytes around the one searched for.
  */
 class ScanTest {
 
@@ -33,7 +34,7 @@ class ScanTest {
     @Test
     void everyHitPositionStartAndEndAgreesWithAByteLoop() {
         int n = 48;
-        for (ByteBuffer b : new ByteBuffer[] {ByteBuffer.allocateDirect(n), ByteBuffer.allocate(n)}) {
+        for (ByteBuffer b : buffers(n)) {
             for (int hit = -1; hit < n; hit++) {
                 for (int i = 0; i < n; i++) {
                     // Neighbours of '\n' (0x0A) and bytes with the high bit set, to catch borrow errors.
@@ -56,17 +57,27 @@ class ScanTest {
         }
     }
 
+    /** Direct and heap, in both byte orders: segments are native-order, user references may be either. */
+    private static ByteBuffer[] buffers(int n) {
+        return new ByteBuffer[] {ByteBuffer.allocateDirect(n), ByteBuffer.allocate(n),
+            ByteBuffer.allocateDirect(n).order(ByteOrder.LITTLE_ENDIAN), ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN)};
+    }
+
     @Test
     void theFirstOfSeveralHitsIsFoundInEitherWordOfAStep() {
-        ByteBuffer b = ByteBuffer.allocateDirect(64);
-        for (int first = 0; first < 32; first++) {
-            for (int i = 0; i < 64; i++) {
-                b.put(i, (byte) 'a');
+        for (ByteBuffer b : buffers(64)) {
+            for (int first = 0; first < 32; first++) {
+                for (int i = 0; i < 64; i++) {
+                    b.put(i, (byte) 'a');
+                }
+                b.put(first, (byte) 0);
+                b.put(first + 1, (byte) 0);
+                b.put(first + 9, (byte) 0);
+                assertThat(Scan.indexOf(b, 0, 64, (byte) 0)).as("first %d in %s", first, b.order()).isEqualTo(first);
+                b.put(first, (byte) '\r');
+                b.put(first + 1, (byte) '\n');
+                assertThat(Scan.indexOfCrOrLf(b, 0, 64)).as("CR first %d in %s", first, b.order()).isEqualTo(first);
             }
-            b.put(first, (byte) 0);
-            b.put(first + 1, (byte) 0);
-            b.put(first + 9, (byte) 0);
-            assertThat(Scan.indexOf(b, 0, 64, (byte) 0)).isEqualTo(first);
         }
     }
 }
