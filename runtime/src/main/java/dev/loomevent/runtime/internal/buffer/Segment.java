@@ -31,7 +31,11 @@ final class Segment {
 
     /** Where pooled storage goes back to; null for other kinds. */
     final SegmentPool pool;
-    /** The bytes; absolute indexing only, big-endian (the word-at-a-time scans rely on it). Null for a file segment. */
+    /**
+     * The bytes; absolute indexing only. Pooled and referenced storage is in native order, so the
+     * word-at-a-time scans load words without a byte swap (they read either order). Null for a
+     * file segment.
+     */
     ByteBuffer buf;
     int start;
     int end;
