@@ -33,35 +33,20 @@ final class Scan {
      */
     static int indexOf(ByteBuffer buf, int from, int to, byte b) {
         long pattern = (b & 0xFFL) * ONES;
+        boolean little = buf.order() == ByteOrder.LITTLE_ENDIAN;
         int i = from;
-        if (buf.order() == ByteOrder.LITTLE_ENDIAN) {
-            // Two words a step: one branch per 16 bytes instead of one per 8.
-            for (; i + 16 <= to; i += 16) {
-                long z0 = zeroBytes(buf.getLong(i) ^ pattern);
-                long z1 = zeroBytes(buf.getLong(i + 8) ^ pattern);
-                if ((z0 | z1) != 0) {
-                    return z0 != 0 ? i + (Long.numberOfTrailingZeros(z0) >>> 3) : i + 8 + (Long.numberOfTrailingZeros(z1) >>> 3);
-                }
+        // Two words a step: one branch per 16 bytes instead of one per 8.
+        for (; i + 16 <= to; i += 16) {
+            long z0 = zeroBytes(buf.getLong(i) ^ pattern);
+            long z1 = zeroBytes(buf.getLong(i + 8) ^ pattern);
+            if ((z0 | z1) != 0) {
+                return z0 != 0 ? i + first(z0, little) : i + 8 + first(z1, little);
             }
-            for (; i + 8 <= to; i += 8) {
-                long z = zeroBytes(buf.getLong(i) ^ pattern);
-                if (z != 0) {
-                    return i + (Long.numberOfTrailingZeros(z) >>> 3);
-                }
-            }
-        } else {
-            for (; i + 16 <= to; i += 16) {
-                long z0 = zeroBytes(buf.getLong(i) ^ pattern);
-                long z1 = zeroBytes(buf.getLong(i + 8) ^ pattern);
-                if ((z0 | z1) != 0) {
-                    return z0 != 0 ? i + (Long.numberOfLeadingZeros(z0) >>> 3) : i + 8 + (Long.numberOfLeadingZeros(z1) >>> 3);
-                }
-            }
-            for (; i + 8 <= to; i += 8) {
-                long z = zeroBytes(buf.getLong(i) ^ pattern);
-                if (z != 0) {
-                    return i + (Long.numberOfLeadingZeros(z) >>> 3);
-                }
+        }
+        for (; i + 8 <= to; i += 8) {
+            long z = zeroBytes(buf.getLong(i) ^ pattern);
+            if (z != 0) {
+                return i + first(z, little);
             }
         }
         for (; i < to; i++) {
@@ -72,6 +57,11 @@ final class Scan {
         return -1;
     }
 
+    /** Offset in its word of the lowest-addressed flagged byte of {@code z} (not 0). */
+    private static int first(long z, boolean little) {
+        return (little ? Long.numberOfTrailingZeros(z) : Long.numberOfLeadingZeros(z)) >>> 3;
+    }
+
     /** Index of the first CR or LF in {@code buf[from, to)}, or -1. */
     static int indexOfCrOrLf(ByteBuffer buf, int from, int to) {
         int i = from;
@@ -80,7 +70,7 @@ final class Scan {
             long w = buf.getLong(i);
             long z = zeroBytes(w ^ CR) | zeroBytes(w ^ LF);
             if (z != 0) {
-                return i + ((little ? Long.numberOfTrailingZeros(z) : Long.numberOfLeadingZeros(z)) >>> 3);
+                return i + first(z, little);
             }
         }
         for (; i < to; i++) {
