@@ -86,7 +86,7 @@ final class Harness {
         out.println("HTML report: " + w.html().toAbsolutePath());
         out.flush();
         if (w.report().failed()) {
-            for (RunResult r : w.report().runs()) {
+            for (RunResult r : w.report().allRuns()) {
                 if (r.failure() != null) {
                     err.println("LOAD TEST FAILED against " + r.target() + ": " + r.failure());
                 }

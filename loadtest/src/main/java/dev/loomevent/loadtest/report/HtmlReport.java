@@ -29,7 +29,7 @@ public final class HtmlReport {
                 .append(Html.esc(System.getProperty("java.vm.name") + " " + Runtime.version())).append("</p>\n");
         if (report.failed()) {
             sb.append("<div class=\"failure\" id=\"failure\">");
-            for (RunResult r : report.runs()) {
+            for (RunResult r : report.allRuns()) {
                 if (r.failure() != null) {
                     sb.append("<p><b>").append(Html.esc(r.target())).append(" FAILED:</b> ").append(Html.esc(r.failure())).append("</p>");
                 }

@@ -41,9 +41,14 @@ public record Report(String command, List<RunResult> runs, String baseline, Roun
         return new Report(command, runs, rounds.baseline(), rounds);
     }
 
-    /** Returns whether any run failed. */
+    /** Returns whether any run failed, in any round. */
     public boolean failed() {
-        return runs.stream().anyMatch(r -> r.failure() != null);
+        return allRuns().stream().anyMatch(r -> r.failure() != null);
+    }
+
+    /** Returns every run: {@link #runs()}, or with rounds every run of every round. */
+    public List<RunResult> allRuns() {
+        return rounds == null ? runs : rounds.rounds().stream().flatMap(List::stream).toList();
     }
 
     /** Returns the baseline's run, or null. */

@@ -24,11 +24,11 @@ import java.util.function.ToDoubleFunction;
  */
 public record Rounds(String baseline, List<List<RunResult>> rounds) {
 
-    /** Copies the lists; {@code rounds} must hold at least one round with a run of {@code baseline}. */
+    /** Copies the lists; the first round must hold a run. */
     public Rounds {
         rounds = rounds.stream().map(List::copyOf).toList();
-        if (rounds.isEmpty()) {
-            throw new IllegalArgumentException("rounds must not be empty");
+        if (rounds.isEmpty() || rounds.get(0).isEmpty()) {
+            throw new IllegalArgumentException("rounds must not be empty, and the first round must hold a run");
         }
     }
 
@@ -113,8 +113,18 @@ public record Rounds(String baseline, List<List<RunResult>> rounds) {
         return out.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    /** Returns the run of {@code target} whose headline is its median: the one to show in the usual report. */
+    /**
+     * Returns the run of {@code target} to show in the usual report: its first failed run if one
+     * failed (the failure must show), else the run whose headline is its median.
+     */
     public RunResult representative(String target) {
+        for (List<RunResult> round : rounds) {
+            for (RunResult r : round) {
+                if (r.target().equals(target) && r.failure() != null) {
+                    return r;
+                }
+            }
+        }
         double m = median(values(target));
         RunResult best = null;
         for (List<RunResult> round : rounds) {
@@ -137,9 +147,10 @@ public record Rounds(String baseline, List<List<RunResult>> rounds) {
         return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 
+    /** Returns {@code target}'s run in {@code round} if it did not fail: a failed run's figures are not figures. */
     private static RunResult find(List<RunResult> round, String target) {
         for (RunResult r : round) {
-            if (r.target().equals(target)) {
+            if (r.target().equals(target) && r.failure() == null) {
                 return r;
             }
         }

@@ -15,13 +15,17 @@ import org.junit.jupiter.api.Test;
 class RoundsTest {
     /** A pingpong run of {@code target}: {@code msgs} messages in 1 s, p99 about {@code p99Micros}, server at {@code cores}. */
     private static RunResult run(String target, long msgs, long p99Micros, double cores) {
+        return run(target, msgs, p99Micros, cores, null);
+    }
+
+    private static RunResult run(String target, long msgs, long p99Micros, double cores, String failure) {
         Histogram h = new Histogram(3);
         for (int i = 0; i < 100; i++) {
             h.recordValue(p99Micros * 1000);
         }
         PartResult p = new PartResult("pingpong", msgs, msgs * 64, 1, 0, 1.0, h, List.of());
         return new RunResult(target, "test", "pingpong", Map.of(), Instant.EPOCH, "nio", 1, 1, false, 1,
-                List.of(p), List.of(new CpuSample(1, false, 0.5, cores)), null, List.of(), null);
+                List.of(p), List.of(new CpuSample(1, false, 0.5, cores)), null, List.of(), failure);
     }
 
     /**
@@ -58,6 +62,22 @@ class RoundsTest {
         Report report = Report.of("loadtest compare --rounds 3", r);
         assertThat(report.baseline()).isEqualTo("libevent");
         assertThat(report.runs()).extracting(RunResult::target).containsExactly("libevent", "loomevent");
+    }
+
+    @Test
+    void aRunThatFailedInALaterRoundFailsTheReportAndIsNotAFigure() {
+        List<List<RunResult>> rounds = new ArrayList<>();
+        rounds.add(List.of(run("libevent", 100_000, 100, 1.0), run("loomevent", 90_000, 150, 1.0)));
+        rounds.add(List.of(run("loomevent", 10, 150, 1.0, "payload integrity failure on message #3"), run("libevent", 99_000, 100, 1.0)));
+        Rounds r = new Rounds("libevent", rounds);
+        assertThat(r.values("loomevent")).containsExactly(90_000);
+        assertThat(r.ratios("loomevent")).containsExactly(new double[] {0.9}, within(1e-9));
+        Report report = Report.of("loadtest compare --rounds 2", r);
+        assertThat(report.failed()).isTrue();
+        assertThat(report.runs()).filteredOn(x -> x.target().equals("loomevent")).singleElement()
+                .extracting(RunResult::failure).isEqualTo("payload integrity failure on message #3");
+        assertThat(report.toJson()).contains("\"failed\": true");
+        assertThat(HtmlReport.render(report)).contains("loomevent FAILED:");
     }
 
     @Test
