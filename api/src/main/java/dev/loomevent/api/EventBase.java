@@ -39,7 +39,10 @@ public interface EventBase extends AutoCloseable {
 
     /**
      * Runs the loop on the calling thread until no event is pending or active, or until
-     * {@link #loopExit}/{@link #loopBreak}. libevent: {@code event_base_dispatch}.
+     * {@link #loopExit}/{@link #loopBreak}. libevent: {@code event_base_dispatch}. Interrupting
+     * the calling thread (as {@code ExecutorService.shutdownNow()} does) acts as
+     * {@link #loopBreak}: the loop returns 0 after the running callback, leaving the thread's
+     * interrupt status set.
      *
      * @return 0 after exit or break, 1 when nothing was pending, -1 when another thread runs the loop
      *         or the base was freed

@@ -51,6 +51,16 @@ public abstract class Activation {
     /** Runs the work. Callback thread only; exceptions go to the base's error handler. */
     protected abstract void fire();
 
+    /**
+     * Called instead of {@link #fire()} when the base drops this activation because it was freed
+     * first (activated after {@code free()}, or still queued when the base released its queues), so
+     * that an activation holding a resource (an accepted channel) can release it. Runs once per
+     * dropped activation, on the thread that frees the base or activates after it; exceptions are
+     * logged. Default: nothing.
+     */
+    protected void discarded() {
+    }
+
     /** Returns the kind the base counts this activation's runs as. Any thread. */
     public final CallbackKind kind() {
         return kind;

@@ -63,6 +63,10 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
     private final EventBaseConfig config;
     private final BaseCounters counters;
     private final MpscUnboundedAtomicArrayQueue<Activation> inbox = new MpscUnboundedAtomicArrayQueue<>(1024);
+    /** Set once the freed base released its queues: from then on producers discard what they offer. */
+    private volatile boolean inboxClosed;
+    /** The inbox's consumer once the loop is gone (see {@link #discardInbox()}). */
+    private final ReentrantLock discardLock = new ReentrantLock();
     private final MpscUnboundedAtomicArrayQueue<TimerNode> timerSyncs = new MpscUnboundedAtomicArrayQueue<>(256);
     private final Set<AutoCloseable> owned = ConcurrentHashMap.newKeySet();
     private final Set<EventImpl> events = ConcurrentHashMap.newKeySet();
@@ -263,6 +267,11 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
                 if (breakFlag || exitFlag) {
                     break;
                 }
+                if (self.isInterrupted()) {
+                    // An interrupted thread's park returns at once: looping on would spin. Java's
+                    // way to ask a task to stop; the status stays set for the caller.
+                    break;
+                }
                 long now = System.nanoTime();
                 cachedNanos = now;
                 drainQueues();
@@ -271,7 +280,7 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
                     break;
                 }
                 if (activeCount == 0 && !nonblock) {
-                    waitForWork(now);
+                    waitForWork(now, noExitOnEmpty);
                     now = System.nanoTime();
                     cachedNanos = now;
                     drainQueues();
@@ -326,7 +335,11 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
         flushQueuedCount();
     }
 
-    private void waitForWork(long now) {
+    /**
+     * Parks until work may have arrived or the first timer is due. With {@code noExitOnEmpty} false
+     * it does not park on a base left without events (dispatch() then returns 1).
+     */
+    private void waitForWork(long now, boolean noExitOnEmpty) {
         TimerNode first = timers.peek();
         long waitNanos = first == null ? -1 : first.key - now;
         if (first != null && waitNanos <= 0) {
@@ -348,7 +361,9 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
         }
         sleeping.set(true);
         // Re-check after publishing 'sleeping': a producer that queued before it saw false and did not unpark.
-        if (inbox.isEmpty() && timerSyncs.isEmpty() && !breakFlag && !freed.get()) {
+        // haveEvents() too: a disown() or the removal of the last signal event that saw the loop
+        // awake must not leave dispatch() parked on an empty base.
+        if (inbox.isEmpty() && timerSyncs.isEmpty() && !breakFlag && !freed.get() && (noExitOnEmpty || haveEvents())) {
             parks.increment();
             if (waitNanos < 0 || alarmed) {
                 LockSupport.park(this);
@@ -499,7 +514,11 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
 
     @Override
     public void activate(Activation activation) {
-        if (freed.get() || !activation.markQueued()) {
+        if (freed.get()) {
+            discard(activation);
+            return;
+        }
+        if (!activation.markQueued()) {
             return;
         }
         if (inCallbackThread()) {
@@ -508,6 +527,36 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
         } else {
             inbox.offer(activation);
             wake();
+            if (inboxClosed) {
+                // free() released the queues after this caller saw the base alive; nobody else
+                // will take what was just offered.
+                discardInbox();
+            }
+        }
+    }
+
+    /** Drops {@code a} for good: its {@link Activation#discarded()} runs. Any thread. */
+    private static void discard(Activation a) {
+        try {
+            a.discarded();
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.WARNING, "releasing a callback dropped by a freed event base threw", t);
+        }
+    }
+
+    /**
+     * Discards everything in the inbox. The inbox has one consumer: the loop while it runs, and
+     * after {@link #cleanUp()} whoever holds {@link #discardLock}.
+     */
+    private void discardInbox() {
+        discardLock.lock();
+        try {
+            Activation a;
+            while ((a = inbox.poll()) != null) {
+                discard(a);
+            }
+        } finally {
+            discardLock.unlock();
         }
     }
 
@@ -833,13 +882,18 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
             e.freeByBase();
         }
         events.clear();
-        // The loop has ended (or is stuck in a callback past the wait); the queues are dropped.
+        // The loop has ended (or is stuck in a callback past the wait); the queues are dropped, each
+        // activation told so. 'inboxClosed' goes up before the inbox is emptied: a producer that
+        // offers after this emptying then sees it and empties the inbox itself (activate()).
         timerSyncs.clear();
-        inbox.clear();
+        inboxClosed = true;
+        discardInbox();
         timers.clear();
+        later.forEach(EventBaseImpl::discard);
         later.clear();
         for (int p = 0; p < MAX_PRIORITIES; p++) {
             if (active[p] != null) {
+                active[p].forEach(EventBaseImpl::discard);
                 active[p].clear();
             }
         }

@@ -216,20 +216,35 @@ public final class ListenerImpl implements Listener {
             protected void fire() {
                 deliver(ch, peer, target);
             }
+
+            @Override
+            protected void discarded() {
+                // The base was freed before the callback could run: nobody else will close it.
+                AcceptedChannels.claim(ch);
+                closeQuietly(ch);
+            }
         });
     }
 
     /** Callback thread of the chosen base. */
     private void deliver(SocketChannel ch, SocketAddress peer, EventBase on) {
-        AcceptCallback cb = callback;
-        if (freed || cb == null) {
-            AcceptedChannels.claim(ch);
-            closeQuietly(ch);
-            return;
-        }
-        if (!enabled) {
-            held.add(new Object[] {ch, peer, on});
-            return;
+        AcceptCallback cb;
+        // Under the lock, as enable() and free() set their flags: a connection put aside here is
+        // then always seen by the enable() or free() that drains 'held' next.
+        lock.lock();
+        try {
+            cb = callback;
+            if (freed || cb == null) {
+                AcceptedChannels.claim(ch);
+                closeQuietly(ch);
+                return;
+            }
+            if (!enabled) {
+                held.add(new Object[] {ch, peer, on});
+                return;
+            }
+        } finally {
+            lock.unlock();
         }
         try {
             cb.onAccept(this, ch, peer, arg);
