@@ -155,6 +155,12 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
         });
         output.setObserver((b, added, deleted) -> {
             if (added > 0) {
+                if (b.length() == added) {
+                    // The output was empty (bytes in flight stay in it until written): writing
+                    // starts to wait now, and so does the write timeout, as when libevent adds
+                    // the write event.
+                    writeProgressed();
+                }
                 ops.outputAdded();
             }
         });

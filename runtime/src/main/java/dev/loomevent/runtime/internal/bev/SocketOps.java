@@ -168,7 +168,10 @@ public final class SocketOps implements BevOps {
     void kickWriter() {
         Thread t = writer;
         if (t == null) {
-            if (state != CONNECTED) {
+            // writerBusy with no writer: the writer of the previous channel (setChannel) is still in
+            // a write from the output's front; a second writer would send those bytes again. That
+            // writer starts this one when its write ends (handOver()).
+            if (state != CONNECTED || writerBusy) {
                 return;
             }
             SocketChannel ch = channel;
@@ -178,6 +181,17 @@ public final class SocketOps implements BevOps {
             }
         } else if (writerParked) {
             LockSupport.unpark(t);
+        }
+    }
+
+    /**
+     * Called (lock held) by a writer that found its channel replaced: starts the current channel's
+     * writer if there is something to do, which {@link #kickWriter()} put off while that writer
+     * was still writing.
+     */
+    void handOver() {
+        if ((core.active(BuffereventCore.WRITE) && core.output().length() > 0) || core.closingAfterFlush()) {
+            kickWriter();
         }
     }
 
@@ -328,8 +342,9 @@ public final class SocketOps implements BevOps {
 
     @Override
     public void outputAdded() {
-        if (core.closingAfterFlush() && state != CONNECTED && state != CONNECTING) {
-            // Nothing can ever be sent: free now, on the callback thread.
+        if (core.closingAfterFlush() && state != CONNECTED && state != CONNECTING && !lookupRunning) {
+            // Nothing can ever be sent: free now, on the callback thread. (A running lookup will
+            // connect, and the connect then hands the output to the writer.)
             core.scheduler.defer(core::free);
             return;
         }
@@ -440,6 +455,7 @@ public final class SocketOps implements BevOps {
                 core.setLastError(failure);
                 core.counters.error(Direction.WRITE);
                 core.post(false, false, BevEvent.ERROR);
+                freeIfClosingAfterFlush();
                 return;
             }
             state = CONNECTED;
@@ -451,11 +467,20 @@ public final class SocketOps implements BevOps {
             if (core.active(BuffereventCore.READ)) {
                 kickReader();
             }
-            if (core.active(BuffereventCore.WRITE) && core.output().length() > 0) {
+            // closeAfterFlush() during the connect: the writer frees once the output is empty,
+            // which it may be already.
+            if ((core.active(BuffereventCore.WRITE) && core.output().length() > 0) || core.closingAfterFlush()) {
                 kickWriter();
             }
         } finally {
             core.lock.unlock();
+        }
+    }
+
+    /** After a failed connect or lookup: closeAfterFlush() can never flush, so it frees. Lock held. */
+    private void freeIfClosingAfterFlush() {
+        if (core.closingAfterFlush()) {
+            core.scheduler.defer(core::free);
         }
     }
 
@@ -496,19 +521,23 @@ public final class SocketOps implements BevOps {
             if (gen != generation || core.isFreed() || !lookupRunning) {
                 return;
             }
-            lookupRunning = false;
+            // Unsuspended while the lookup still counts as running: a closeAfterFlush() waiting
+            // for this connect must not take the re-enabled output for one that can never be sent.
             core.unsuspend(BuffereventCore.READ, Suspend.LOOKUP);
             core.unsuspend(BuffereventCore.WRITE, Suspend.LOOKUP);
+            lookupRunning = false;
             if (failure != null) {
                 dnsError = failure instanceof UnknownHostException ? DnsResolver.EAI_NONAME : DnsResolver.EAI_FAIL;
                 core.setLastError(failure);
                 core.post(false, false, BevEvent.ERROR);
+                freeIfClosingAfterFlush();
                 return;
             }
             if (connect(new InetSocketAddress(found.get(0), port)) < 0) {
                 core.setLastError(new IOException("cannot connect to " + found.get(0) + ":" + port
                         + ": the bufferevent already has a connected channel"));
                 core.post(false, false, BevEvent.ERROR);
+                freeIfClosingAfterFlush();
             }
         } finally {
             core.lock.unlock();

@@ -57,6 +57,8 @@ final class SocketReader implements Runnable {
     private IOException stagedError;
     private long holdStart;
     private InputStream stream;
+    /** The channel cannot say how many bytes wait (a Unix-domain socket): no bulk reads. */
+    private boolean noAvailable;
 
     SocketReader(SocketOps ops, SocketChannel channel, int generation) {
         this.ops = ops;
@@ -147,9 +149,21 @@ final class SocketReader implements Runnable {
      * streaming) when it holds nothing. Lock held: the read cannot block.
      */
     private boolean bulkRead(int max) {
+        if (noAvailable) {
+            streaming = false;
+            return false;
+        }
         try {
             if (stream == null) {
-                stream = channel.socket().getInputStream();
+                try {
+                    stream = channel.socket().getInputStream();
+                } catch (UnsupportedOperationException e) {
+                    // A Unix-domain channel has no socket adaptor, so no available(): without it a
+                    // read here could block under the lock, so this reader keeps to small reads.
+                    noAvailable = true;
+                    streaming = false;
+                    return false;
+                }
             }
             int avail = stream.available();
             if (avail <= 0) {

@@ -83,6 +83,9 @@ final class SocketWriter implements Runnable {
             while (true) {
                 ops.writerParked = true;
                 if (stopped()) {
+                    if (!core.isFreed()) {
+                        ops.handOver();
+                    }
                     return false;
                 }
                 long len = core.output().length();
