@@ -137,6 +137,10 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
         // The user only removes from the input and only adds to the output (libevent freezes them too).
         input.freeze(false);
         output.freeze(true);
+        // The I/O threads change these buffers: callbacks users add to them run on the callback
+        // thread like every other user callback, never on a reader or writer thread.
+        input.deferCallbacks(scheduler);
+        output.deferCallbacks(scheduler);
         this.dispatch = new Dispatch(base.priorities() / 2);
         scheduler.own(this);
     }

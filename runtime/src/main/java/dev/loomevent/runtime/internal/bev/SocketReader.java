@@ -249,9 +249,13 @@ final class SocketReader implements Runnable {
         core.post(false, false, events);
     }
 
-    /** The channel is no longer ours: bytes we took from it go to its next bufferevent. Lock held. */
+    /**
+     * The channel is no longer ours: bytes we took from it go to its next bufferevent — unless the
+     * free closes it (CLOSE_ON_FREE); setChannel() never closes it. Lock held.
+     */
     private void leave() {
-        if (channel.isOpen() && !core.options().contains(BevOption.CLOSE_ON_FREE)) {
+        boolean closing = core.isFreed() && core.options().contains(BevOption.CLOSE_ON_FREE);
+        if (channel.isOpen() && !closing) {
             if (leftover != null) {
                 Leftovers.put(channel, leftover);
             }

@@ -242,4 +242,67 @@ class SocketEdgeCasesTest {
             }
         }
     }
+
+    @Test
+    void callbacksAddedToTheBuffersOfABuffereventRunOnTheCallbackThread() throws Exception {
+        try (Loopback lo = new Loopback("evbuffer-cb-thread"); Loopback.Pair p = lo.pair(EnumSet.of(BevOption.CLOSE_ON_FREE))) {
+            Bufferevent bev = p.bev();
+            java.util.concurrent.ConcurrentLinkedQueue<Object> where = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            AtomicLong added = new AtomicLong();
+            CountDownLatch all = new CountDownLatch(1);
+            bev.input().addCallback((buf, info) -> {
+                where.add(String.valueOf(dev.loomevent.api.EventBase.current() == lo.base));
+                if (added.addAndGet(info.nAdded()) >= 1000) {
+                    all.countDown();
+                }
+            });
+            bev.enable(Direction.READ); // no read callback: the input only grows, by the reader thread
+            Loopback.writeFully(p.peer(), pattern(1000));
+            assertThat(all.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(where).isNotEmpty().containsOnly("true");
+            lo.call(() -> {
+                bev.free();
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void bytesTheOldReaderTookAreKeptForTheChannelWhenSetChannelReplacesItEvenWithCloseOnFree() throws Exception {
+        try (Loopback lo = new Loopback("setchannel-leftover");
+             Loopback.Pair p = lo.pair(EnumSet.of(BevOption.CLOSE_ON_FREE));
+             Loopback.Pair other = lo.pair(EnumSet.noneOf(BevOption.class))) {
+            Bufferevent bev = p.bev();
+            SocketChannel first = bev.channel();
+            bev.enable(Direction.READ); // its reader blocks in a read of 'first'
+            SocketChannel second = other.bev().channel();
+            lo.call(() -> {
+                other.bev().free();
+                return null;
+            });
+            assertThat(lo.call(() -> bev.setChannel(second))).isZero();
+            // The old reader wakes with these bytes, finds its channel replaced, and leaves them.
+            Loopback.writeFully(p.peer(), "xyz".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            Bufferevent next = Bufferevent.socket(lo.base, first, EnumSet.of(BevOption.CLOSE_ON_FREE));
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            CountDownLatch four = new CountDownLatch(1);
+            next.setCallbacks((b, arg) -> {
+                byte[] chunk = new byte[(int) b.input().length()];
+                b.input().remove(chunk, 0, chunk.length);
+                got.writeBytes(chunk);
+                if (got.size() >= 4) {
+                    four.countDown();
+                }
+            }, null, null);
+            next.enable(Direction.READ);
+            Loopback.writeFully(p.peer(), "!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(four.await(10, TimeUnit.SECONDS)).as("got %s", got).isTrue();
+            assertThat(got.toString(java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("xyz!");
+            lo.call(() -> {
+                next.free();
+                bev.free();
+                return null;
+            });
+        }
+    }
 }
