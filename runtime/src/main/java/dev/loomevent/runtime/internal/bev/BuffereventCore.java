@@ -153,11 +153,19 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
     public void attach(BevOps ops) {
         this.ops = ops;
         input.setObserver((b, added, deleted) -> {
+            ChainEvbuffer.ChangeObserver probe = inputProbe;
+            if (probe != null) {
+                probe.changed(b, added, deleted);
+            }
             if (deleted > 0) {
                 ops.inputDrained();
             }
         });
         output.setObserver((b, added, deleted) -> {
+            ChainEvbuffer.ChangeObserver probe = outputProbe;
+            if (probe != null) {
+                probe.changed(b, added, deleted);
+            }
             if (added > 0) {
                 if (b.length() == added) {
                     // The output was empty (bytes in flight stay in it until written): writing
@@ -169,6 +177,15 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
             }
         });
     }
+
+    /**
+     * Tests only: sees each change of the input or output as it happens, on the thread making it
+     * and under the lock (user callbacks on the buffers are deferred to the callback thread and
+     * summed). Set before reading or writing starts.
+     */
+    ChainEvbuffer.ChangeObserver inputProbe;
+    /** Tests only: as {@link #inputProbe}, for the output. */
+    ChainEvbuffer.ChangeObserver outputProbe;
 
     /** Returns the input as the engine's buffer type. */
     ChainEvbuffer in() {

@@ -70,10 +70,11 @@ class MaxSingleReadWriteTest {
             bev.setMaxSingleRead(max);
             AtomicLong largest = new AtomicLong();
             AtomicLong total = new AtomicLong();
-            bev.input().addCallback((b, info) -> {
-                largest.accumulateAndGet(info.nAdded(), Math::max);
-                total.addAndGet(info.nAdded());
-            });
+            // Each append as the reader makes it (user callbacks would see them summed, later).
+            ((BuffereventCore) bev).inputProbe = (b, added, deleted) -> {
+                largest.accumulateAndGet(added, Math::max);
+                total.addAndGet(added);
+            };
             bev.enable(Direction.READ);
             byte[] data = new byte[50_000];
             Arrays.fill(data, (byte) 'r');
@@ -95,7 +96,7 @@ class MaxSingleReadWriteTest {
             Bufferevent bev = p.bev();
             bev.setMaxSingleWrite(300);
             AtomicLong largest = new AtomicLong();
-            bev.output().addCallback((b, info) -> largest.accumulateAndGet(info.nDeleted(), Math::max));
+            ((BuffereventCore) bev).outputProbe = (b, added, deleted) -> largest.accumulateAndGet(deleted, Math::max);
             byte[] data = new byte[40_000];
             for (int i = 0; i < data.length; i++) {
                 data[i] = (byte) i;
