@@ -51,6 +51,16 @@ class SocketEdgeCasesTest {
         }
     }
 
+    /** Frees {@code bevs} on the callback thread and waits for it. */
+    private static void freeOnLoop(Loopback lo, Bufferevent... bevs) throws Exception {
+        lo.call(() -> {
+            for (Bufferevent b : bevs) {
+                b.free();
+            }
+            return null;
+        });
+    }
+
     private static byte[] pattern(int n) {
         byte[] b = new byte[n];
         for (int i = 0; i < n; i++) {
@@ -104,10 +114,7 @@ class SocketEdgeCasesTest {
             Loopback.writeFully(p[1], data);
             assertThat(all.await(20, TimeUnit.SECONDS)).as("got %d of %d bytes", got.size(), data.length).isTrue();
             assertThat(got.toByteArray()).isEqualTo(data);
-            lo.call(() -> {
-                bev.free();
-                return null;
-            });
+            freeOnLoop(lo, bev);
         } finally {
             p[1].close();
         }
@@ -132,10 +139,7 @@ class SocketEdgeCasesTest {
             Thread t1 = drain(a[1], old, oldCount);
             Thread t2 = drain(b[1], fresh, freshCount);
             Loopback.await("every byte to arrive", () -> oldCount.get() + freshCount.get() >= total);
-            lo.call(() -> {
-                bev.free();
-                return null;
-            });
+            freeOnLoop(lo, bev);
             a[0].close();
             b[0].close();
             t1.join(10_000);
@@ -182,10 +186,7 @@ class SocketEdgeCasesTest {
             bev.write(new byte[] {1});
             long waited = fired2.get(10, TimeUnit.SECONDS) - start;
             assertThat(waited).as("ns from the write to TIMEOUT|WRITING").isGreaterThanOrEqualTo(timeout.toNanos());
-            lo.call(() -> {
-                bev.free();
-                return null;
-            });
+            freeOnLoop(lo, bev);
         } finally {
             p[1].close();
         }
@@ -260,10 +261,7 @@ class SocketEdgeCasesTest {
             Loopback.writeFully(p.peer(), pattern(1000));
             assertThat(all.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(where).isNotEmpty().containsOnly("true");
-            lo.call(() -> {
-                bev.free();
-                return null;
-            });
+            freeOnLoop(lo, bev);
         }
     }
 
@@ -276,10 +274,7 @@ class SocketEdgeCasesTest {
             SocketChannel first = bev.channel();
             bev.enable(Direction.READ); // its reader blocks in a read of 'first'
             SocketChannel second = other.bev().channel();
-            lo.call(() -> {
-                other.bev().free();
-                return null;
-            });
+            freeOnLoop(lo, other.bev());
             assertThat(lo.call(() -> bev.setChannel(second))).isZero();
             // The old reader wakes with these bytes, finds its channel replaced, and leaves them.
             Loopback.writeFully(p.peer(), "xyz".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
@@ -298,11 +293,7 @@ class SocketEdgeCasesTest {
             Loopback.writeFully(p.peer(), "!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             assertThat(four.await(10, TimeUnit.SECONDS)).as("got %s", got).isTrue();
             assertThat(got.toString(java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("xyz!");
-            lo.call(() -> {
-                next.free();
-                bev.free();
-                return null;
-            });
+            freeOnLoop(lo, next, bev);
         }
     }
 }
