@@ -201,12 +201,17 @@ public interface Evbuffer extends AutoCloseable {
      */
     EvbufferPtr ptrSet(EvbufferPtr pos, long offset, PtrHow how);
 
-    /** Finds the first occurrence of {@code what} at or after {@code start} (null: the start). libevent: {@code evbuffer_search}. Any thread. */
+    /**
+     * Finds the first occurrence of {@code what} at or after {@code start} (null: the start); an
+     * empty {@code what} is found at {@code start}, as in libevent. libevent: {@code evbuffer_search}.
+     * Any thread.
+     */
     EvbufferPtr search(byte[] what, EvbufferPtr start);
 
     /**
      * Finds {@code what} at or after {@code start}, wholly before {@code end} (null: the end of the
-     * buffer). libevent: {@code evbuffer_search_range}. Any thread.
+     * buffer); an empty {@code what} is found at {@code start}. libevent: {@code evbuffer_search_range}.
+     * Any thread.
      */
     EvbufferPtr searchRange(byte[] what, EvbufferPtr start, EvbufferPtr end);
 

@@ -300,8 +300,13 @@ public final class ChainEvbuffer implements Evbuffer {
                 return 0;
             }
             cancelReservation();
+            // Copy by index first, consume after: a buffer given twice is added twice, as the
+            // same iovec twice is by evbuffer_add_iovec, and the length matches what is stored.
             for (ByteBuffer b : srcs) {
-                appendBytes(b);
+                appendBytes(b, b.position(), b.remaining());
+            }
+            for (ByteBuffer b : srcs) {
+                b.position(b.limit());
             }
             setLength(length + total);
             changed(total, 0);
@@ -900,7 +905,10 @@ public final class ChainEvbuffer implements Evbuffer {
         try {
             long from = position(start, "start");
             long to = end == null ? length : position(end, "end");
-            if (what.length == 0 || to - from < what.length) {
+            if (what.length == 0) {
+                return new EvbufferPtr(from); // libevent: an empty pattern is found where the search starts
+            }
+            if (to - from < what.length) {
                 return EvbufferPtr.NOT_FOUND;
             }
             materialize(to);
@@ -1457,8 +1465,10 @@ public final class ChainEvbuffer implements Evbuffer {
                 for (; s != null && !s.isFile() && nv < WRITE_VECS && total < max; s = s.next) {
                     int k = (int) Math.min(s.end - s.start, max - total);
                     writeVecs[nv] = s.ioView(s.start, s.start + k);
-                    writeSegs[nv++] = s;
-                    s.inFlight = true;
+                    // The flight is the storage's: a view's bytes belong to its parent.
+                    Segment storage = s.storage();
+                    storage.beginFlight();
+                    writeSegs[nv++] = storage;
                     total += k;
                 }
             }
@@ -1482,7 +1492,7 @@ public final class ChainEvbuffer implements Evbuffer {
         lock.lock();
         try {
             for (int i = 0; i < nv; i++) {
-                writeSegs[i].inFlight = false;
+                writeSegs[i].endFlight();
                 writeSegs[i] = null;
                 writeVecs[i] = null;
             }
@@ -1679,7 +1689,7 @@ public final class ChainEvbuffer implements Evbuffer {
             Segment s = resvSegs[i];
             boolean inChain = i == 0 && resvInChain && !resvDetached;
             if (!writerDone) {
-                s.inFlight = true;
+                s.storage().beginFlight(); // never ended: the reader may still write there, so no reuse
             }
             if (!inChain) {
                 s.release();

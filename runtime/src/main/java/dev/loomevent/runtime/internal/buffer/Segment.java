@@ -2,6 +2,8 @@ package dev.loomevent.runtime.internal.buffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -28,6 +30,17 @@ import java.util.function.Consumer;
 final class Segment {
     private static final AtomicIntegerFieldUpdater<Segment> REFS =
             AtomicIntegerFieldUpdater.newUpdater(Segment.class, "refs");
+    private static final AtomicIntegerFieldUpdater<Segment> FLIGHTS =
+            AtomicIntegerFieldUpdater.newUpdater(Segment.class, "flights");
+    private static final VarHandle CLEANUP_DEFERRED;
+
+    static {
+        try {
+            CLEANUP_DEFERRED = MethodHandles.lookup().findVarHandle(Segment.class, "cleanupDeferred", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** Where pooled storage goes back to; null for other kinds. */
     final SegmentPool pool;
@@ -65,10 +78,13 @@ final class Segment {
     /** A duplicate of {@link #buf} for I/O and views, made once per storage. */
     private ByteBuffer ioView;
     /**
-     * Set while a writer thread sends from this segment outside the lock: if the segment leaves the
-     * chain meanwhile (pullup, free) its storage must not be recycled under the writer.
+     * Writes sending from this storage outside a lock (several buffers may hold views of it, each
+     * with its writer): while any is under way the storage must not be recycled or handed back to
+     * its owner's cleanup, even if every segment showing it is released (pullup, free).
      */
-    boolean inFlight;
+    private volatile int flights;
+    /** A reference's cleanup waits for the flights to end: 1 while it does. */
+    private volatile int cleanupDeferred;
 
     Segment(SegmentPool pool, ByteBuffer storage) {
         this.pool = pool;
@@ -193,11 +209,43 @@ final class Segment {
         if (file != null) {
             closeFile();
         } else if (cleanup != null) {
-            Consumer<ByteBuffer> c = cleanup;
-            cleanup = null;
-            SegmentPool.runCleanup(c, original);
-        } else if (pool != null && !inFlight) {
+            if (flights > 0) {
+                // A writer still sends these bytes: the last flight runs the cleanup. Published
+                // before flights is read again, so that one of the two sides sees the other.
+                CLEANUP_DEFERRED.setVolatile(this, 1);
+                if (flights > 0 || !CLEANUP_DEFERRED.compareAndSet(this, 1, 0)) {
+                    return;
+                }
+            }
+            runCleanup();
+        } else if (pool != null && flights == 0) {
+            // In flight: left to the GC rather than recycled under the writer.
             pool.recycle(this);
+        }
+    }
+
+    private void runCleanup() {
+        Consumer<ByteBuffer> c = cleanup;
+        cleanup = null;
+        if (c != null) {
+            SegmentPool.runCleanup(c, original);
+        }
+    }
+
+    /** Returns the segment that owns this one's storage: its parent for a view, else itself. */
+    Segment storage() {
+        return parent != null ? parent : this;
+    }
+
+    /** A write starts sending from this storage outside the lock. Called on {@link #storage()}. */
+    void beginFlight() {
+        FLIGHTS.incrementAndGet(this);
+    }
+
+    /** That write ended; the last one runs a cleanup the release deferred. */
+    void endFlight() {
+        if (FLIGHTS.decrementAndGet(this) == 0 && cleanupDeferred != 0 && CLEANUP_DEFERRED.compareAndSet(this, 1, 0)) {
+            runCleanup();
         }
     }
 
@@ -213,7 +261,7 @@ final class Segment {
 
     /** Whether this pooled segment could be emptied and written again by its holder right now. */
     boolean reusableInPlace() {
-        return pool != null && parent == null && refs == 1 && !inFlight;
+        return pool != null && parent == null && refs == 1 && flights == 0;
     }
 
     /** Makes a recycled (or kept) segment empty and solely owned again. */
@@ -224,6 +272,6 @@ final class Segment {
         next = null;
         // The pool's queue orders this before the next owner's use; no full fence needed.
         REFS.lazySet(this, 1);
-        inFlight = false;
+        FLIGHTS.lazySet(this, 0);
     }
 }

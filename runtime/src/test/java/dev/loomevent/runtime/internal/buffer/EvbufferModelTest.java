@@ -89,7 +89,7 @@ class EvbufferModelTest {
 
         int indexOf(byte[] what, int from, int to) {
             if (what.length == 0) {
-                return -1;
+                return from; // libevent's evbuffer_search_range: found where the search starts
             }
             for (int i = from; i + what.length <= to; i++) {
                 if (Arrays.equals(a, i, i + what.length, what, 0, what.length)) {
