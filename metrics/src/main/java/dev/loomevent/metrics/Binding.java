@@ -43,7 +43,7 @@ final class Binding implements StatisticsRegistry.Observer {
     private final List<Meter> ownMeters = new ArrayList<>();
     private boolean closed;
     private AutoCloseable subscription;
-    // Volatile: written under lock, read by the gauges on the scraping thread.
+    // Volatile: written under lock (publishCounts), read by the gauges on the scraping thread.
     private volatile int liveBases;
     private volatile int liveListeners;
 
@@ -55,6 +55,11 @@ final class Binding implements StatisticsRegistry.Observer {
         this.statistics = statistics;
         this.registry = registry;
         this.commonTags = commonTags;
+    }
+
+    /** Returns the registry this binding registers in. Any thread. */
+    MeterRegistry registry() {
+        return registry;
     }
 
     /** Registers the process-wide gauges and starts observing. Called once, by the binder. */
@@ -84,9 +89,7 @@ final class Binding implements StatisticsRegistry.Observer {
 
     @Override
     public void baseAdded(EventBaseStats stats) {
-        if (add(stats, bases, baseTagsInUse, MeterTables.BASE_TAG, MeterTables.BASE, EventBaseStats::name)) {
-            liveBases = bases.size();
-        }
+        add(stats, bases, baseTagsInUse, MeterTables.BASE_TAG, MeterTables.BASE, EventBaseStats::name);
         // A base freed between the registry's replay snapshot and our registration was announced
         // gone before we knew it: check and undo, so its meters cannot leak.
         if (statistics.bases().stream().noneMatch(b -> b == stats)) {
@@ -96,17 +99,12 @@ final class Binding implements StatisticsRegistry.Observer {
 
     @Override
     public void baseRemoved(EventBaseStats stats) {
-        if (remove(stats, bases, baseTagsInUse)) {
-            liveBases = bases.size();
-        }
+        remove(stats, bases, baseTagsInUse);
     }
 
     @Override
     public void listenerAdded(ListenerStats stats) {
-        if (add(stats, listeners, listenerTagsInUse, MeterTables.LISTENER_TAG, MeterTables.LISTENER,
-                ListenerStats::name)) {
-            liveListeners = listeners.size();
-        }
+        add(stats, listeners, listenerTagsInUse, MeterTables.LISTENER_TAG, MeterTables.LISTENER, ListenerStats::name);
         if (statistics.listeners().stream().noneMatch(l -> l == stats)) {
             listenerRemoved(stats);
         }
@@ -114,9 +112,7 @@ final class Binding implements StatisticsRegistry.Observer {
 
     @Override
     public void listenerRemoved(ListenerStats stats) {
-        if (remove(stats, listeners, listenerTagsInUse)) {
-            liveListeners = listeners.size();
-        }
+        remove(stats, listeners, listenerTagsInUse);
     }
 
     /** Registers the meters of {@code stats} unless closed or already known; true if it did. */
@@ -134,10 +130,17 @@ final class Binding implements StatisticsRegistry.Observer {
                 meters.add(def.register(stats, tags, registry));
             }
             known.put(stats, new Source(tagValue, meters));
+            publishCounts();
             return true;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Publishes the live counts for the gauges. Lock held: two changes cannot publish out of order. */
+    private void publishCounts() {
+        liveBases = bases.size();
+        liveListeners = listeners.size();
     }
 
     /** Removes the meters of {@code stats} if it is known; true if it did. */
@@ -150,6 +153,7 @@ final class Binding implements StatisticsRegistry.Observer {
             }
             source.meters().forEach(registry::remove);
             tagsInUse.remove(source.tagValue());
+            publishCounts();
             return true;
         } finally {
             lock.unlock();

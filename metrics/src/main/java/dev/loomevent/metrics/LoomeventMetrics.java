@@ -86,7 +86,9 @@ public final class LoomeventMetrics implements MeterBinder, AutoCloseable {
 
     /**
      * Registers the meters of every live base and listener in {@code registry}, and of every one
-     * created later until {@link #close}. A binder may be bound to several registries.
+     * created later until {@link #close}. A binder may be bound to several registries; binding it
+     * again to one it is bound to does nothing. Bind one binder per registry: two binders on one
+     * registry (or on a composite and one of its children) would name the same base differently.
      *
      * @throws IllegalStateException if this binder is closed
      */
@@ -97,6 +99,13 @@ public final class LoomeventMetrics implements MeterBinder, AutoCloseable {
         try {
             if (closed) {
                 throw new IllegalStateException("LoomeventMetrics is closed; create a new one to bind " + registry);
+            }
+            for (Binding b : bindings) {
+                if (b.registry() == registry) {
+                    // Bound already: a second binding would give the same bases other '#n' tags,
+                    // and two meters with one id are one meter in Micrometer.
+                    return;
+                }
             }
             if (virtualThreadMetrics) {
                 VirtualThreadBinding vt = VirtualThreadBinding.bind(registry, tags);

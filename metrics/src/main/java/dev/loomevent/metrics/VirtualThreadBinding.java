@@ -34,7 +34,8 @@ final class VirtualThreadBinding {
      * pinned thread twice into the same timer) or when JFR is not available in this JVM.
      */
     static VirtualThreadBinding bind(MeterRegistry registry, Tags tags) {
-        if (registry.find(PINNED).tags(tags).meter() != null) {
+        // By name alone: an application's own binding has none of our tags, and is still the same stream.
+        if (registry.find(PINNED).meter() != null) {
             return null;
         }
         Set<Meter.Id> before = new HashSet<>();

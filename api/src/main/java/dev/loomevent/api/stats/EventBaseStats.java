@@ -49,7 +49,10 @@ public interface EventBaseStats {
 
     /** Returns how many connections are open now (gauge). */
     default long connectionsOpen() {
-        return connectionsOpened() - connectionsClosed();
+        // Closed first: a connection opened and closed between the two reads then counts in both,
+        // never in the closed count alone, so the result is never negative.
+        long closed = connectionsClosed();
+        return connectionsOpened() - closed;
     }
 
     /** Returns the bytes read by the base's bufferevents. */

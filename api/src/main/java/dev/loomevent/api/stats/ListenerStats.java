@@ -22,7 +22,8 @@ public interface ListenerStats {
 
     /** Returns how many of its accepted connections are open now (gauge). */
     default long connectionsOpen() {
-        return accepted() - connectionsClosed();
+        long closed = connectionsClosed(); // first: see EventBaseStats.connectionsOpen()
+        return accepted() - closed;
     }
 
     /** Returns the bytes read on its accepted connections. */
