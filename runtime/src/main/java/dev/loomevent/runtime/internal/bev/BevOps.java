@@ -48,6 +48,14 @@ public interface BevOps {
     /** Bytes were added to the output: wake the writer if it sleeps. Called with the output's lock held. */
     void outputAdded();
 
+    /**
+     * Whether writing is connected and idle with nothing to write: libevent's write event would
+     * fire at once and run the write callback when the user enables writing. Lock held.
+     */
+    default boolean writeIdle() {
+        return false;
+    }
+
     // ---- ctrl: kind-specific operations; the defaults are what kinds without them answer ----
 
     /** libevent {@code bufferevent_socket_connect}. */

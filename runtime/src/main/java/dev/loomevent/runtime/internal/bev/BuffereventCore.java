@@ -388,8 +388,8 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
                 return;
             }
             boolean hold = lockDuringCallbacks;
-            if (hold) {
-                lock.lock();
+            if (!enterCallbacks(hold)) {
+                return;
             }
             try {
                 if ((p & P_CONNECTED) != 0) {
@@ -426,11 +426,36 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
                     }
                 }
             } finally {
-                if (hold) {
-                    lock.unlock();
-                }
+                leaveCallbacks(hold);
             }
         }
+    }
+
+    /**
+     * Before running callbacks, as libevent's {@code bufferevent_incref_and_lock_}: takes a
+     * reference, so that a free() from another thread meanwhile only clears the callbacks and the
+     * buffers and channel live until they return; and keeps the lock if {@code hold}. Returns
+     * false (holding nothing) if the bufferevent is already destroyed. Callback thread.
+     */
+    private boolean enterCallbacks(boolean hold) {
+        lock.lock();
+        if (destroyed) {
+            lock.unlock();
+            return false;
+        }
+        refcnt++;
+        if (!hold) {
+            lock.unlock();
+        }
+        return true;
+    }
+
+    /** After {@link #enterCallbacks}: drops the lock if held and the reference, the last one destroying. */
+    private void leaveCallbacks(boolean hold) {
+        if (hold) {
+            lock.unlock();
+        }
+        decref();
     }
 
     /** libevent 2.1.12's {@code bufferevent_inbuf_wm_check}: give the user another chance to drain a full input. */
@@ -512,6 +537,11 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
             }
             if (impl != 0) {
                 ops.enable(impl);
+                // libevent arms the write event, which fires at once on a writable socket: with
+                // nothing to write and no connect just finished, it runs the write callback.
+                if ((impl & WRITE) != 0 && ops.writeIdle()) {
+                    post(false, true, 0);
+                }
             }
             if ((added & READ) != 0) {
                 armTimer(READ);
@@ -893,11 +923,20 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
             return;
         }
         if (runsNow(opts)) {
-            if (read) {
-                runRead();
+            // libevent's bufferevent_trigger runs them as its I/O callbacks do: a reference and,
+            // for THREADSAFE without UNLOCK_CALLBACKS, the lock.
+            if (!enterCallbacks(lockDuringCallbacks)) {
+                return;
             }
-            if (write) {
-                runWrite();
+            try {
+                if (read) {
+                    runRead();
+                }
+                if (write) {
+                    runWrite();
+                }
+            } finally {
+                leaveCallbacks(lockDuringCallbacks);
             }
         } else {
             // libevent decides at trigger time; the queued call is not checked again.
@@ -918,7 +957,14 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
         Objects.requireNonNull(opts, "options");
         checkLive();
         if (runsNow(opts)) {
-            runEvent(events);
+            if (!enterCallbacks(lockDuringCallbacks)) {
+                return;
+            }
+            try {
+                runEvent(events);
+            } finally {
+                leaveCallbacks(lockDuringCallbacks);
+            }
         } else {
             post(false, false, events);
         }

@@ -341,6 +341,11 @@ public final class SocketOps implements BevOps {
     }
 
     @Override
+    public boolean writeIdle() {
+        return state == CONNECTED && !writerBusy && core.output().length() == 0;
+    }
+
+    @Override
     public void outputAdded() {
         if (core.closingAfterFlush() && state != CONNECTED && state != CONNECTING && !lookupRunning) {
             // Nothing can ever be sent: free now, on the callback thread. (A running lookup will
@@ -460,10 +465,9 @@ public final class SocketOps implements BevOps {
             }
             state = CONNECTED;
             markOpened();
-            // libevent: CONNECTED, then the write callback if nothing is left to write.
-            boolean writeCb = core.active(BuffereventCore.WRITE) && core.output().length() == 0
-                    && 0 <= core.writeLow();
-            core.post(false, writeCb, BevEvent.CONNECTED);
+            // libevent 2.1 runs CONNECTED only: its write callback after a connect needs bytes
+            // written ('res || !connected'), which the writer reports when it writes them.
+            core.post(false, false, BevEvent.CONNECTED);
             if (core.active(BuffereventCore.READ)) {
                 kickReader();
             }
