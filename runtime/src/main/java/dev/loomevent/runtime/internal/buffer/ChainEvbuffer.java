@@ -1965,6 +1965,10 @@ public final class ChainEvbuffer implements Evbuffer {
 
     /** {@code who}: how the message names this buffer to the caller ("this buffer", "src", "dst"). */
     private void checkEndNotFrozen(String who) {
+        if (freed) {
+            // Bytes added now would be silently lost (a bufferevent's output after its free).
+            throw new IllegalStateException(who + " was freed");
+        }
         if (frozenEnd) {
             throw new IllegalStateException("the end of " + who + " is frozen");
         }

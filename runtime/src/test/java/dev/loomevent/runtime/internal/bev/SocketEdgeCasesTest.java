@@ -296,4 +296,15 @@ class SocketEdgeCasesTest {
             freeOnLoop(lo, next, bev);
         }
     }
+
+    @Test
+    void addingToTheOutputOfAFreedBuffereventFailsInsteadOfLosingTheBytes() throws Exception {
+        try (Loopback lo = new Loopback("add-after-free"); Loopback.Pair p = lo.pair(EnumSet.of(BevOption.CLOSE_ON_FREE))) {
+            Bufferevent bev = p.bev();
+            dev.loomevent.api.Evbuffer out = bev.output();
+            freeOnLoop(lo, bev);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> out.add(new byte[] {1, 2, 3}))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("was freed");
+        }
+    }
 }
