@@ -45,6 +45,9 @@ final class EventImpl extends TimerNode implements Event {
     private volatile int res;
     // callback thread only: the deadline the last expiry was due at, base of a persistent re-arm.
     private long lastDue;
+    // Bumped by every del() (under lock): a run that took its result bits before a del() from
+    // another thread must neither re-arm a persistent event nor call back.
+    private volatile int dels;
 
     EventImpl(EventBaseImpl base, int events, Signal signal, EventCallback callback, Object arg, boolean freeAfterRun) {
         super(base, base.priorities() / 2, CallbackKind.TIMER);
@@ -97,6 +100,7 @@ final class EventImpl extends TimerNode implements Event {
     }
 
     private void delLocked() {
+        dels++;
         disarm();
         RES.getAndSet(this, 0);
         if (signalAdded) {
@@ -141,21 +145,32 @@ final class EventImpl extends TimerNode implements Event {
 
     @Override
     void expired(long now) {
-        lastDue = deadline();
-        consumeExpiry();
-        activateWith(Ev.TIMEOUT);
+        // Under the lock del() takes: a del() between coming due and here leaves the node IDLE and
+        // must win, as libevent's event_del takes the event off the active queue. A re-arm (ARMED)
+        // still reports this expiry, as in libevent.
+        lock.lock();
+        try {
+            lastDue = deadline();
+            if (!consumeExpiry() && state() == IDLE) {
+                return;
+            }
+            activateWith(Ev.TIMEOUT);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     protected void fire() {
+        int seen = dels;
         int r = (int) RES.getAndSet(this, 0);
         if (r == 0 || freed) {
             return;
         }
         if ((events & Ev.PERSIST) == 0) {
             del();
-        } else {
-            rearmPersistent(r);
+        } else if (!rearmPersistent(r, seen)) {
+            return;
         }
         try {
             callback.onEvent(this, r, arg);
@@ -166,12 +181,20 @@ final class EventImpl extends TimerNode implements Event {
         }
     }
 
-    /** libevent's event_persist_closure: a timeout continues the period, any other activation restarts it. */
-    private void rearmPersistent(int r) {
+    /**
+     * libevent's event_persist_closure: a timeout continues the period, any other activation
+     * restarts it. Returns false, re-arming nothing, when the event was freed or deleted since this
+     * run took its bits ({@code seen}: the del count then): libevent re-arms under the base lock
+     * that event_del takes, so no run starts after a del() returns. Callback thread.
+     */
+    private boolean rearmPersistent(int r, int seen) {
         lock.lock();
         try {
-            if (freed || timeoutNanos < 0) {
-                return;
+            if (freed || dels != seen) {
+                return false;
+            }
+            if (timeoutNanos < 0) {
+                return true;
             }
             long now = base.nanoTime();
             long next = (r & Ev.TIMEOUT) != 0 ? lastDue + timeoutNanos : now + timeoutNanos;
@@ -179,6 +202,7 @@ final class EventImpl extends TimerNode implements Event {
                 next = now + timeoutNanos;
             }
             arm(next);
+            return true;
         } finally {
             lock.unlock();
         }
