@@ -2,8 +2,6 @@ package dev.loomevent.runtime.internal.buffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -32,15 +30,8 @@ final class Segment {
             AtomicIntegerFieldUpdater.newUpdater(Segment.class, "refs");
     private static final AtomicIntegerFieldUpdater<Segment> FLIGHTS =
             AtomicIntegerFieldUpdater.newUpdater(Segment.class, "flights");
-    private static final VarHandle CLEANUP_DEFERRED;
-
-    static {
-        try {
-            CLEANUP_DEFERRED = MethodHandles.lookup().findVarHandle(Segment.class, "cleanupDeferred", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final AtomicIntegerFieldUpdater<Segment> CLEANUP_DEFERRED =
+            AtomicIntegerFieldUpdater.newUpdater(Segment.class, "cleanupDeferred");
 
     /** Where pooled storage goes back to; null for other kinds. */
     final SegmentPool pool;
@@ -212,7 +203,7 @@ final class Segment {
             if (flights > 0) {
                 // A writer still sends these bytes: the last flight runs the cleanup. Published
                 // before flights is read again, so that one of the two sides sees the other.
-                CLEANUP_DEFERRED.setVolatile(this, 1);
+                CLEANUP_DEFERRED.set(this, 1);
                 if (flights > 0 || !CLEANUP_DEFERRED.compareAndSet(this, 1, 0)) {
                     return;
                 }
