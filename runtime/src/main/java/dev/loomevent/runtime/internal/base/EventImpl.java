@@ -100,9 +100,11 @@ final class EventImpl extends TimerNode implements Event {
     }
 
     private void delLocked() {
-        dels++;
         disarm();
         RES.getAndSet(this, 0);
+        // Counted after the bits are cleared: a run that took bits before the clear read the old
+        // count, and its re-arm (which waits for this lock) sees the new one and stops.
+        dels++;
         if (signalAdded) {
             signalAdded = false;
             SignalHub.remove(signal, this);
