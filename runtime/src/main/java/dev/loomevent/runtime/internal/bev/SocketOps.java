@@ -84,6 +84,7 @@ public final class SocketOps implements BevOps {
     /** Set by the idle timer, read by the writer under the lock. Guarded by core.lock. */
     private boolean writerRetire;
     private boolean lookupRunning;        // guarded by core.lock
+    private int lookups;                  // guarded by core.lock: the token of the newest lookup
     private boolean opened;               // guarded by core.lock
     /** Stats of the listener that accepted the channel, or null. */
     final ListenerStatsImpl listenerStats;
@@ -449,6 +450,10 @@ public final class SocketOps implements BevOps {
             }
         } catch (IOException e) {
             failure = e;
+        } catch (RuntimeException e) {
+            // An unresolved or unsupported address, or a security manager's veto: reported as
+            // ERROR like any failed connect, never left CONNECTING by a dead thread.
+            failure = new IOException("cannot connect to " + address + ": " + e, e);
         }
         core.lock.lock();
         try {
@@ -500,7 +505,9 @@ public final class SocketOps implements BevOps {
                 core.suspend(BuffereventCore.READ, Suspend.LOOKUP);
                 core.suspend(BuffereventCore.WRITE, Suspend.LOOKUP);
             }
-            gen = ++generation;
+            // Its own token, not a new generation: the channel's I/O threads (a bufferevent
+            // that is already connected) and a connect under way are not the lookup's to stop.
+            gen = ++lookups;
         } finally {
             core.lock.unlock();
         }
@@ -522,7 +529,7 @@ public final class SocketOps implements BevOps {
         }
         core.lock.lock();
         try {
-            if (gen != generation || core.isFreed() || !lookupRunning) {
+            if (gen != lookups || core.isFreed() || !lookupRunning) {
                 return;
             }
             // Unsuspended while the lookup still counts as running: a closeAfterFlush() waiting

@@ -312,4 +312,35 @@ class SocketEdgeCasesTest {
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("was freed");
         }
     }
+
+    @Test
+    void aConnectToAnUnresolvedAddressReportsErrorInsteadOfHangingInConnecting() throws Exception {
+        try (Loopback lo = new Loopback("connect-unresolved")) {
+            Bufferevent bev = Bufferevent.socket(lo.base, null, EnumSet.of(BevOption.CLOSE_ON_FREE));
+            CompletableFuture<Integer> events = new CompletableFuture<>();
+            bev.setCallbacks(null, null, (b, ev, arg) -> events.complete(ev));
+            assertThat(bev.connect(InetSocketAddress.createUnresolved("no.such.host.invalid", 80))).isZero();
+            assertThat(events.get(10, TimeUnit.SECONDS) & BevEvent.ERROR).isNotZero();
+            assertThat(bev.lastError()).hasMessageContaining("no.such.host.invalid");
+            freeOnLoop(lo, bev);
+        }
+    }
+
+    @Test
+    void aFailedNameLookupOnAConnectedBuffereventLeavesItReading() throws Exception {
+        try (Loopback lo = new Loopback("lookup-on-connected"); Loopback.Pair p = lo.pair(EnumSet.of(BevOption.CLOSE_ON_FREE))) {
+            Bufferevent bev = p.bev();
+            CompletableFuture<Integer> events = new CompletableFuture<>();
+            CompletableFuture<Long> read = new CompletableFuture<>();
+            bev.setCallbacks((b, a) -> read.complete(b.input().length()), null, (b, ev, a) -> events.complete(ev));
+            bev.enable(Direction.READ);
+            DnsResolver loopback = (host, family) -> List.of(InetAddress.getLoopbackAddress());
+            assertThat(bev.connectHostname(loopback, null, "x.test", 9)).isZero();
+            // libevent: the connect fails (a channel is connected already), reading goes on.
+            assertThat(events.get(10, TimeUnit.SECONDS) & BevEvent.ERROR).isNotZero();
+            Loopback.writeFully(p.peer(), new byte[] {1, 2, 3});
+            assertThat(read.get(10, TimeUnit.SECONDS)).isEqualTo(3);
+            freeOnLoop(lo, bev);
+        }
+    }
 }
