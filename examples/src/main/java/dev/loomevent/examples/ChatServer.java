@@ -72,13 +72,14 @@ public final class ChatServer implements AutoCloseable {
             broadcast(bev, id + ": " + line + "\n");
         }
         if (bev.input().length() > MAX_LINE) {
-            leave(bev, "* " + id + " dropped (line too long)\n");
+            leave(bev, "* " + id + " dropped (line too long)\n", false);
         }
     }
 
     private void onEvent(Bufferevent bev, int events, Object arg) {
         if ((events & (BevEvent.EOF | BevEvent.ERROR)) != 0) {
-            leave(bev, "* " + arg + " left\n");
+            // On EOF the member may only have half-closed: lines already queued for it still go out.
+            leave(bev, "* " + arg + " left\n", (events & BevEvent.ERROR) == 0);
         }
     }
 
@@ -90,16 +91,21 @@ public final class ChatServer implements AutoCloseable {
                 continue; // the sender, or dropped by an earlier round of this loop
             }
             if (member.output().length() > MAX_BACKLOG) {
-                leave(member, "* " + members.get(member) + " dropped (not reading)\n");
+                leave(member, "* " + members.get(member) + " dropped (not reading)\n", false);
             } else {
                 member.write(bytes);
             }
         }
     }
 
-    private void leave(Bufferevent bev, String notice) {
+    /** Removes {@code bev}; {@code flush}: close it once what is queued for it has gone out, else at once. */
+    private void leave(Bufferevent bev, String notice, boolean flush) {
         if (members.remove(bev) != null) {
-            bev.free();
+            if (flush) {
+                bev.closeAfterFlush();
+            } else {
+                bev.free();
+            }
             broadcast(null, notice);
         }
     }

@@ -42,8 +42,12 @@ public final class EchoServer {
             }
             Bufferevent bev = Bufferevent.socket(base, ch, EnumSet.of(BevOption.CLOSE_ON_FREE));
             bev.setCallbacks((b, a) -> b.output().addBuffer(b.input()), null, (b, events, a) -> {
-                if ((events & (BevEvent.EOF | BevEvent.ERROR)) != 0) {
+                if ((events & BevEvent.ERROR) != 0) {
                     b.free();
+                } else if ((events & BevEvent.EOF) != 0) {
+                    // The peer has sent all it will (it may only have half-closed): echoes still
+                    // queued go out first. free() would drop them.
+                    b.closeAfterFlush();
                 }
             });
             bev.enable(Direction.READ);

@@ -174,7 +174,19 @@ public final class EmbeddedService {
         }
 
         void onEvent(Bufferevent b, int events, Object arg) {
-            if ((events & (BevEvent.EOF | BevEvent.ERROR)) != 0) {
+            if ((events & BevEvent.ERROR) != 0) {
+                finish();
+            } else if ((events & BevEvent.EOF) != 0) {
+                // The peer has sent all it will (nc -N half-closes): replies still queued go out
+                // first, then the connection closes. free() would drop them.
+                bev.setWatermark(Direction.WRITE, 0, 0);
+                bev.setCallbacks(null, (w, a) -> finishIfFlushed(), this::onEvent);
+                finishIfFlushed(); // the output may be empty already (a drain with no callback is not remembered)
+            }
+        }
+
+        private void finishIfFlushed() {
+            if (bev.output().isEmpty()) {
                 finish();
             }
         }

@@ -89,8 +89,15 @@ class EmbeddedServiceTest {
             String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             // QUIT closes after BYE: the PING after it is not answered.
             assertThat(all).isEqualTo("PONG\nhello there\nERR unknown command\nBYE\n");
-            return 4;
         }
+        // A client that half-closes (nc -N) still gets every reply: EOF flushes, it does not drop.
+        try (Socket s = new Socket(host, port)) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write("PING\nECHO hi\n".getBytes(StandardCharsets.UTF_8));
+            s.shutdownOutput();
+            assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("PONG\nhi\n");
+        }
+        return 6;
     }
 
     private static void checkMetrics(String host, int port) throws Exception {

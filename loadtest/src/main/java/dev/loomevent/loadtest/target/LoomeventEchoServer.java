@@ -18,7 +18,7 @@ import java.util.EnumSet;
 /**
  * loomevent's echo server, written as a libevent user would: a listener hands each connection to a
  * socket bufferevent whose read callback moves the whole input to the output
- * ({@code evbuffer_add_buffer(output, input)}), and whose event callback frees it on EOF or error.
+ * ({@code evbuffer_add_buffer(output, input)}), and whose event callback frees it on error and closes it once flushed on EOF.
  * <p>Any thread; the callbacks run on the base's callback thread.
  */
 public final class LoomeventEchoServer implements EchoServer {
@@ -57,8 +57,10 @@ public final class LoomeventEchoServer implements EchoServer {
         EventBase b = base != null ? base : EventBase.current();
         Bufferevent bev = Bufferevent.socket(b, channel, EnumSet.of(BevOption.CLOSE_ON_FREE));
         bev.setCallbacks((ev, a) -> ev.output().addBuffer(ev.input()), null, (ev, events, a) -> {
-            if ((events & (BevEvent.EOF | BevEvent.ERROR)) != 0) {
+            if ((events & BevEvent.ERROR) != 0) {
                 ev.free();
+            } else if ((events & BevEvent.EOF) != 0) {
+                ev.closeAfterFlush(); // echoes still queued go out first (a half-closing client)
             }
         });
         bev.enable(Direction.READ);

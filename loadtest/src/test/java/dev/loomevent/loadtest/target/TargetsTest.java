@@ -46,6 +46,19 @@ class TargetsTest {
     }
 
     @Test
+    void loomeventEchoesEverythingToAClientThatHalfCloses() throws Exception {
+        try (RunningTarget t = Targets.start("loomevent", TargetOptions.inProcessDefaults());
+             java.net.Socket s = new java.net.Socket(t.address().getAddress(), t.address().getPort())) {
+            s.setSoTimeout(30_000);
+            byte[] sent = new byte[4 << 20]; // more than the sockets hold: echoes are still queued at EOF
+            new java.util.Random(3).nextBytes(sent);
+            s.getOutputStream().write(sent);
+            s.shutdownOutput(); // EOF at the server while echoes are still queued
+            assertThat(s.getInputStream().readAllBytes()).isEqualTo(sent);
+        }
+    }
+
+    @Test
     void loomeventEchoesInProcessAndItsMetersCountTheBytes() {
         try (RunningTarget t = Targets.start("loomevent", TargetOptions.inProcessDefaults())) {
             RunResult r = pingpong(t);
