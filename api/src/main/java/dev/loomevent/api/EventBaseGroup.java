@@ -35,7 +35,10 @@ public interface EventBaseGroup extends AutoCloseable {
     /** Returns the bases, in a fixed order. */
     List<EventBase> bases();
 
-    /** Returns the next base by {@code distribution}. */
+    /**
+     * Returns the next base by {@code distribution}, skipping bases that were freed (one of them
+     * only when all were). Any thread.
+     */
     EventBase next(Distribution distribution);
 
     /** Frees every base. */

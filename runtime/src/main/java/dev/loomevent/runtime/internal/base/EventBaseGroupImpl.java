@@ -52,9 +52,26 @@ public final class EventBaseGroupImpl implements EventBaseGroup {
     public EventBase next(Distribution distribution) {
         Objects.requireNonNull(distribution, "distribution");
         return switch (distribution) {
-            case ROUND_ROBIN -> bases.get(Math.floorMod(cursor.getAndIncrement(), bases.size()));
+            case ROUND_ROBIN -> roundRobin();
             case FEWEST_CONNECTIONS -> fewest();
         };
+    }
+
+    /**
+     * Freed members are skipped (a connection handed to one would be closed unseen, and a freed
+     * base reports no open connection, so it would win every FEWEST_CONNECTIONS choice). When all
+     * are freed, one of them: it refuses what is handed to it.
+     */
+    private EventBase roundRobin() {
+        int n = bases.size();
+        int start = Math.floorMod(cursor.getAndIncrement(), n);
+        for (int i = 0; i < n; i++) {
+            EventBase b = bases.get((start + i) % n);
+            if (!isFreed(b)) {
+                return b;
+            }
+        }
+        return bases.get(start);
     }
 
     /** Ties go round-robin so that an idle group still spreads its first connections. */
@@ -65,13 +82,20 @@ public final class EventBaseGroupImpl implements EventBaseGroup {
         long bestOpen = Long.MAX_VALUE;
         for (int i = 0; i < n; i++) {
             EventBase b = bases.get((start + i) % n);
+            if (isFreed(b)) {
+                continue;
+            }
             long open = b.stats().connectionsOpen();
             if (open < bestOpen) {
                 best = b;
                 bestOpen = open;
             }
         }
-        return best;
+        return best != null ? best : bases.get(start);
+    }
+
+    private static boolean isFreed(EventBase b) {
+        return CallbackScheduler.of(b).isFreed();
     }
 
     @Override

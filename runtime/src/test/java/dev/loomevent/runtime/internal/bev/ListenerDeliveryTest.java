@@ -117,4 +117,39 @@ class ListenerDeliveryTest {
             base.free();
         }
     }
+
+    @Test
+    void aGroupListenerSkipsAMemberThatWasFreed() throws Exception {
+        try (dev.loomevent.api.EventBaseGroup group = dev.loomevent.api.EventBaseGroup.create(2,
+                dev.loomevent.api.EventBaseConfig.DEFAULT.withName("grp-freed"))) {
+            group.bases().get(1).free();
+            for (int i = 0; i < 6; i++) {
+                assertThat(group.next(dev.loomevent.api.EventBaseGroup.Distribution.ROUND_ROBIN)).isSameAs(group.bases().get(0));
+                assertThat(group.next(dev.loomevent.api.EventBaseGroup.Distribution.FEWEST_CONNECTIONS)).isSameAs(group.bases().get(0));
+            }
+            CountDownLatch all = new CountDownLatch(10);
+            Listener l = Listener.bind(group, dev.loomevent.api.EventBaseGroup.Distribution.FEWEST_CONNECTIONS,
+                    (lis, ch, peer, arg) -> {
+                        all.countDown();
+                        try {
+                            ch.close();
+                        } catch (IOException ignored) {
+                            // counted: that is all the test needs
+                        }
+                    }, null, EnumSet.of(ListenerOption.CLOSE_ON_FREE), -1, loopback());
+            List<SocketChannel> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 10; i++) {
+                    clients.add(SocketChannel.open(l.localAddress()));
+                }
+                // Before: the freed base, with no open connection, took about half and closed them unseen.
+                assertThat(all.await(10, TimeUnit.SECONDS)).as("%d of 10 never reached the callback", all.getCount()).isTrue();
+            } finally {
+                for (SocketChannel c : clients) {
+                    c.close();
+                }
+                l.free();
+            }
+        }
+    }
 }
