@@ -147,6 +147,25 @@ class ScenarioTest {
         }
     }
 
+    /**
+     * A server that echoes and then closes: between two open-loop messages nothing is owed, and
+     * the run used to pass with most messages never sent.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "socket", "loomevent"})
+    void aServerThatClosesAfterAnEchoFailsAnOpenLoopRun(String client) {
+        try (var closer = new JavaEchoServer(new InetSocketAddress("127.0.0.1", 0)) {
+            @Override
+            protected void echo(java.nio.channels.SocketChannel ch, java.nio.ByteBuffer data) throws java.io.IOException {
+                super.echo(ch, data);
+                ch.close();
+            }
+        }) {
+            RunResult r = run(counted(Scenario.RATE, 2, 20).withRate(50), Targets.of("closer", closer), client);
+            assertThat(r.failure()).contains("was closed by the server");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"nio", "socket", "loomevent"})
     void noServerMeansAFailedRun(String client) throws Exception {
