@@ -133,15 +133,23 @@ class ScenarioTest {
         }
     }
 
+    /** An echo server that closes the connection on the first message it gets, after echoing it if {@code echoFirst}. */
+    private static JavaEchoServer closingServer(boolean echoFirst) {
+        return new JavaEchoServer(new InetSocketAddress("127.0.0.1", 0)) {
+            @Override
+            protected void echo(java.nio.channels.SocketChannel ch, java.nio.ByteBuffer data) throws java.io.IOException {
+                if (echoFirst) {
+                    super.echo(ch, data);
+                }
+                ch.close();
+            }
+        };
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"nio", "socket", "loomevent"})
     void aServerThatDropsAConnectionWithEchoesOwedFailsTheRun(String client) {
-        try (var dropper = new JavaEchoServer(new InetSocketAddress("127.0.0.1", 0)) {
-            @Override
-            protected void echo(java.nio.channels.SocketChannel ch, java.nio.ByteBuffer data) throws java.io.IOException {
-                ch.close();
-            }
-        }) {
+        try (var dropper = closingServer(false)) {
             RunResult r = run(counted(Scenario.PINGPONG, 1, 10), Targets.of("dropper", dropper), client);
             assertThat(r.failure()).contains("not echoed").contains("data lost");
         }
@@ -154,13 +162,7 @@ class ScenarioTest {
     @ParameterizedTest
     @ValueSource(strings = {"nio", "socket", "loomevent"})
     void aServerThatClosesAfterAnEchoFailsAnOpenLoopRun(String client) {
-        try (var closer = new JavaEchoServer(new InetSocketAddress("127.0.0.1", 0)) {
-            @Override
-            protected void echo(java.nio.channels.SocketChannel ch, java.nio.ByteBuffer data) throws java.io.IOException {
-                super.echo(ch, data);
-                ch.close();
-            }
-        }) {
+        try (var closer = closingServer(true)) {
             RunResult r = run(counted(Scenario.RATE, 2, 20).withRate(50), Targets.of("closer", closer), client);
             assertThat(r.failure()).contains("was closed by the server");
         }
