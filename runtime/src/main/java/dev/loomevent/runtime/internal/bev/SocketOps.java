@@ -171,7 +171,7 @@ public final class SocketOps implements BevOps {
         if (t == null) {
             // writerBusy with no writer: the writer of the previous channel (setChannel) is still in
             // a write from the output's front; a second writer would send those bytes again. That
-            // writer starts this one when its write ends (handOver()).
+            // writer starts this one when its write ends (kickWriterIfWork()).
             if (state != CONNECTED || writerBusy) {
                 return;
             }
@@ -186,11 +186,12 @@ public final class SocketOps implements BevOps {
     }
 
     /**
-     * Called (lock held) by a writer that found its channel replaced: starts the current channel's
-     * writer if there is something to do, which {@link #kickWriter()} put off while that writer
-     * was still writing.
+     * Starts (or wakes) the writer if it has something to do: bytes to send while writing is
+     * active, or a closeAfterFlush() to finish. Called (lock held) when a connect completes, and by
+     * a writer that found its channel replaced ({@link #kickWriter()} put the new one off while
+     * that writer was still writing).
      */
-    void handOver() {
+    void kickWriterIfWork() {
         if ((core.active(BuffereventCore.WRITE) && core.output().length() > 0) || core.closingAfterFlush()) {
             kickWriter();
         }
@@ -478,16 +479,14 @@ public final class SocketOps implements BevOps {
             }
             // closeAfterFlush() during the connect: the writer frees once the output is empty,
             // which it may be already.
-            if ((core.active(BuffereventCore.WRITE) && core.output().length() > 0) || core.closingAfterFlush()) {
-                kickWriter();
-            }
+            kickWriterIfWork();
         } finally {
             core.lock.unlock();
         }
     }
 
-    /** After a failed connect or lookup: closeAfterFlush() can never flush, so it frees. Lock held. */
-    private void freeIfClosingAfterFlush() {
+    /** After a failed connect, lookup or write: closeAfterFlush() can never flush, so it frees. Lock held. */
+    void freeIfClosingAfterFlush() {
         if (core.closingAfterFlush()) {
             core.scheduler.defer(core::free);
         }

@@ -84,7 +84,7 @@ final class SocketWriter implements Runnable {
                 ops.writerParked = true;
                 if (stopped()) {
                     if (!core.isFreed()) {
-                        ops.handOver();
+                        ops.kickWriterIfWork();
                     }
                     return false;
                 }
@@ -129,9 +129,7 @@ final class SocketWriter implements Runnable {
             core.counters.error(Direction.WRITE);
             core.disableInternal(BuffereventCore.WRITE);
             core.post(false, false, BevEvent.ERROR | BevEvent.WRITING);
-            if (core.closingAfterFlush()) {
-                core.scheduler.defer(core::free);
-            }
+            ops.freeIfClosingAfterFlush();
         } finally {
             core.lock.unlock();
         }

@@ -114,7 +114,7 @@ final class Segment {
 
     /** Returns an immutable window {@code [from, to)} on this segment's bytes, sharing storage. */
     Segment view(int from, int to) {
-        Segment owner = parent != null ? parent : this;
+        Segment owner = storage();
         REFS.incrementAndGet(owner);
         Segment v = new Segment();
         v.buf = owner.buf;

@@ -220,8 +220,7 @@ public final class ListenerImpl implements Listener {
             @Override
             protected void discarded() {
                 // The base was freed before the callback could run: nobody else will close it.
-                AcceptedChannels.claim(ch);
-                closeQuietly(ch);
+                closeAccepted(ch);
             }
         });
     }
@@ -235,8 +234,7 @@ public final class ListenerImpl implements Listener {
         try {
             cb = callback;
             if (freed || cb == null) {
-                AcceptedChannels.claim(ch);
-                closeQuietly(ch);
+                closeAccepted(ch);
                 return;
             }
             if (!enabled) {
@@ -367,8 +365,7 @@ public final class ListenerImpl implements Listener {
         }
         Object[] h;
         while ((h = held.poll()) != null) {
-            AcceptedChannels.claim((SocketChannel) h[0]);
-            closeQuietly((SocketChannel) h[0]);
+            closeAccepted((SocketChannel) h[0]);
         }
         AcceptedChannels.forget(stats);
         Registry.INSTANCE.removeListener(stats);
@@ -379,6 +376,12 @@ public final class ListenerImpl implements Listener {
         if (freed) {
             throw new IllegalStateException("listener was freed");
         }
+    }
+
+    /** Closes an accepted channel no callback will get, and stops tracking it. */
+    private static void closeAccepted(SocketChannel ch) {
+        AcceptedChannels.claim(ch);
+        closeQuietly(ch);
     }
 
     private static void closeQuietly(java.io.Closeable c) {
