@@ -854,12 +854,7 @@ public final class ChainEvbuffer implements Evbuffer {
         byte[] line = new byte[hit - s.start];
         s.buf.get(s.start, line, 0, line.length);
         long n = line.length + 1L;
-        if (hit + 1 < s.end) {
-            s.start = hit + 1; // the segment keeps bytes: no unlinking
-            setLength(length - n);
-        } else {
-            dropFront(n);
-        }
+        dropFront(n);
         changed(0, n);
         return new EvbufferLine(line, 1);
     }
