@@ -145,6 +145,11 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
         scheduler.own(this);
     }
 
+    /** The kind-specific half of this bufferevent (for tests). */
+    BevOps ops() {
+        return ops;
+    }
+
     /**
      * Attaches the kind and starts watching the buffers for it (libevent's
      * {@code bufferevent_inbuf_wm_cb} and {@code bufferevent_socket_outbuf_cb}). Called once, by the

@@ -39,7 +39,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code connect} and {@code free} start a new generation, and a thread of an older one stops at
  * its next boundary. A thread blocked in a read is never interrupted (that would close the
  * channel); if it was freed without {@link BevOption#CLOSE_ON_FREE} and then receives bytes, it
- * leaves them in {@link Leftovers} for the channel's next bufferevent.
+ * leaves them through {@link ReadHandover} to the channel's next bufferevent, whose reader does not
+ * read the channel until it has.
  */
 public final class SocketOps implements BevOps {
     static final int NONE = 0;
@@ -147,6 +148,11 @@ public final class SocketOps implements BevOps {
     }
 
     // ---- waking the I/O threads ----------------------------------------------------------------
+
+    /** The current reader thread, or null (for tests). */
+    Thread readerThread() {
+        return reader;
+    }
 
     /** Starts the reader if it never ran, or unparks it if it sleeps. Any thread. */
     void kickReader() {
@@ -273,11 +279,27 @@ public final class SocketOps implements BevOps {
 
     @Override
     public void unlink() {
+        if (!closeOnFree) {
+            // With CLOSE_ON_FREE the channel closes: nobody may read it after this bufferevent.
+            markReaderStale();
+        }
         generation++;
         if (writerIdle != null) {
             writerIdle.cancel();
         }
         wakeBoth();
+    }
+
+    /**
+     * The reader (if any) is about to lose its channel, and may be in a read of it that only bytes
+     * from the peer end: the channel's next reader must wait for it (ReadHandover). Lock held.
+     */
+    private void markReaderStale() {
+        Thread r = reader;
+        SocketChannel ch = channel;
+        if (r != null && ch != null && ch.isOpen()) {
+            ReadHandover.stale(ch, r);
+        }
     }
 
     private void wakeBoth() {
@@ -390,6 +412,7 @@ public final class SocketOps implements BevOps {
             }
         }
         cancelLookup();
+        markReaderStale();
         wakeBoth();
         adopt(ch);
         return 0;
@@ -429,6 +452,7 @@ public final class SocketOps implements BevOps {
             }
         }
         cancelLookup();
+        markReaderStale();
         wakeBoth();
         adopt(ch);
         state = CONNECTING;

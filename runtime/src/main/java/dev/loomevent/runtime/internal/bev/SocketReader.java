@@ -52,6 +52,8 @@ final class SocketReader implements Runnable {
     private final ByteBuffer small = ByteBuffer.allocate(SMALL).limit(0);
     /** Bytes a previous bufferevent of this channel took and left, or null. */
     private ByteBuffer leftover;
+    /** This reader told {@link ReadHandover} it has left the channel. */
+    private boolean released;
     private boolean streaming;
     private int stagedEnd = NO_END;
     private IOException stagedError;
@@ -69,16 +71,41 @@ final class SocketReader implements Runnable {
 
     @Override
     public void run() {
-        leftover = Leftovers.take(channel);
-        while (true) {
-            int budget = await();
-            if (budget == STOP) {
-                return;
+        try {
+            takeLeft(ReadHandover.awaitTurn(channel, this::stopped));
+            while (true) {
+                int budget = await();
+                if (budget == STOP) {
+                    return;
+                }
+                if (budget > 0) {
+                    read(budget);
+                }
             }
-            if (budget > 0) {
-                read(budget);
+        } finally {
+            if (!released) {
+                // Only a thread that died of an unexpected error gets here: never hold up the next reader.
+                ReadHandover.release(channel, null, null, null);
             }
         }
+    }
+
+    /** Stages what a previous reader of this channel left: its bytes before ours, its error after them. */
+    private void takeLeft(ReadHandover.Left left) {
+        if (left == null) {
+            return;
+        }
+        if (left.bytes().hasRemaining()) {
+            leftover = leftover == null ? left.bytes() : concat(leftover, left.bytes());
+        }
+        if (left.error() != null && stagedEnd == NO_END) {
+            stagedEnd = END_ERROR;
+            stagedError = left.error();
+        }
+    }
+
+    private static ByteBuffer concat(ByteBuffer a, ByteBuffer b) {
+        return ByteBuffer.allocate(a.remaining() + b.remaining()).put(a).put(b).flip();
     }
 
     private boolean stopped() {
@@ -256,13 +283,15 @@ final class SocketReader implements Runnable {
     private void leave() {
         boolean closing = core.isFreed() && core.options().contains(BevOption.CLOSE_ON_FREE);
         if (channel.isOpen() && !closing) {
-            if (leftover != null) {
-                Leftovers.put(channel, leftover);
-            }
-            Leftovers.put(channel, small);
+            ReadHandover.release(channel, leftover, small, stagedEnd == END_ERROR ? stagedError : null);
+        } else {
+            ReadHandover.release(channel, null, null, null);
         }
+        released = true;
         leftover = null;
         small.limit(0);
+        stagedEnd = NO_END;
+        stagedError = null;
     }
 
     /** The blocking read, without the lock; the result is staged for the next {@link #await()}. */
@@ -271,11 +300,9 @@ final class SocketReader implements Runnable {
         try {
             int n = channel.read(small);
             small.flip();
-            // A previous bufferevent's reader may have left bytes it read before ours: they go first.
-            ByteBuffer earlier = Leftovers.take(channel);
-            if (earlier != null) {
-                leftover = earlier;
-            }
+            // A reader of a bufferevent that shared this channel with ours and let go of it after
+            // ours started may have left bytes it read before ours: they go first.
+            takeLeft(ReadHandover.take(channel));
             if (n < 0) {
                 stagedEnd = END_EOF;
             } else if (n == small.capacity()) {

@@ -290,11 +290,9 @@ class SocketEdgeCasesTest {
                 }
             }, null, null);
             next.enable(Direction.READ);
-            // "!" only once "xyz" is either left over by the old reader or read by the new one: a
-            // reader blocked before they are left sees them with its next read's bytes
-            // (docs/differences-from-libevent.md, free() without CLOSE_ON_FREE), and the old
-            // reader, had it not read yet, would take "xyz!" together.
-            Loopback.await("xyz left over or read", () -> Leftovers.has(first) || got.size() > 0);
+            // "!" only once "xyz" is either left over by the old reader or read by the new one:
+            // the old reader, had it not read yet, would take "xyz!" together.
+            Loopback.await("xyz left over or read", () -> ReadHandover.has(first) || got.size() > 0);
             Loopback.writeFully(p.peer(), "!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             assertThat(four.await(10, TimeUnit.SECONDS)).as("got %s", got).isTrue();
             assertThat(got.toString(java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("xyz!");

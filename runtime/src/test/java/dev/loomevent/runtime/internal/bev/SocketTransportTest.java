@@ -163,9 +163,7 @@ class SocketTransportTest {
             assertThat(ch.isOpen()).isTrue();
             Loopback.writeFully(p.peer(), "bc".getBytes());
             // Only the old reader reads the channel now: it wakes with "bc" and leaves them behind.
-            // (Bytes it parks after a new reader already blocks in its read wait for that reader's
-            // next read: a known gap, see docs/differences-from-libevent.md.)
-            Loopback.await("the freed reader to leave its bytes behind", () -> Leftovers.has(ch));
+            Loopback.await("the freed reader to leave its bytes behind", () -> ReadHandover.has(ch));
             Bufferevent second = Bufferevent.socket(lo.base, ch, EnumSet.of(BevOption.CLOSE_ON_FREE));
             second.enable(Direction.READ);
             Loopback.await("the left-over bytes in the new input", () -> second.input().length() == 2);
@@ -175,6 +173,62 @@ class SocketTransportTest {
             second.read(got, 0, 3);
             assertThat(new String(got)).isEqualTo("bcd");
             second.free();
+        }
+    }
+
+    @Test
+    void bytesAFreedReaderWakesWithReachTheNextBuffereventWithoutWaitingForMore() throws Exception {
+        try (Loopback lo = new Loopback("handover"); Loopback.Pair p = lo.pair(EnumSet.noneOf(BevOption.class))) {
+            Bufferevent first = p.bev();
+            first.enable(Direction.READ);
+            Loopback.writeFully(p.peer(), "a".getBytes());
+            Loopback.await("the first byte", () -> first.input().length() == 1);
+            SocketChannel ch = first.channel();
+            first.free(); // its reader stays blocked in a read of ch
+            Bufferevent second = Bufferevent.socket(lo.base, ch, EnumSet.of(BevOption.CLOSE_ON_FREE));
+            second.enable(Direction.READ);
+            Thread reader = ((SocketOps) ((BuffereventCore) second).ops()).readerThread();
+            assertThat(reader).isNotNull();
+            Loopback.await("the new reader to wait", () -> reader.getState() == Thread.State.WAITING);
+            // The old reader wakes with these and leaves them; the new one must see them now, not
+            // with the next bytes the peer sends (which this peer never does).
+            Loopback.writeFully(p.peer(), "bc".getBytes());
+            Loopback.await("the left-over bytes in the new input", () -> second.input().length() == 2);
+            assertThat(ReadHandover.hasStale(ch)).isFalse();
+            Loopback.writeFully(p.peer(), "d".getBytes());
+            Loopback.await("the next byte", () -> second.input().length() == 3);
+            byte[] got = new byte[3];
+            second.read(got, 0, 3);
+            assertThat(new String(got)).isEqualTo("bcd");
+            second.free();
+        }
+    }
+
+    @Test
+    void anErrorAFreedReaderWakesWithReachesTheNextBuffereventAfterItsBytes() throws Exception {
+        try (Loopback lo = new Loopback("handover-error"); Loopback.Pair p = lo.pair(EnumSet.noneOf(BevOption.class))) {
+            Bufferevent first = p.bev();
+            first.enable(Direction.READ);
+            Loopback.writeFully(p.peer(), "a".getBytes());
+            Loopback.await("the first byte", () -> first.input().length() == 1);
+            SocketChannel ch = first.channel();
+            first.free();
+            Bufferevent second = Bufferevent.socket(lo.base, ch, EnumSet.of(BevOption.CLOSE_ON_FREE));
+            java.util.concurrent.CompletableFuture<Integer> events = new java.util.concurrent.CompletableFuture<>();
+            second.setCallbacks(null, null, (b, ev, arg) -> events.complete(ev));
+            second.enable(Direction.READ);
+            Thread reader = ((SocketOps) ((BuffereventCore) second).ops()).readerThread();
+            Loopback.await("the new reader to wait", () -> reader.getState() == Thread.State.WAITING);
+            // A reset: the old reader's read fails, and only that read sees ECONNRESET.
+            p.peer().setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+            p.peer().close();
+            int ev = events.get(15, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(ev).isEqualTo(dev.loomevent.api.BevEvent.ERROR | dev.loomevent.api.BevEvent.READING);
+            assertThat(second.lastError()).isInstanceOf(java.io.IOException.class);
+            lo.call(() -> {
+                second.free();
+                return null;
+            });
         }
     }
 }

@@ -1,0 +1,234 @@
+package dev.loomevent.runtime.internal.bev;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Hands the reading of a channel from one socket bufferevent to the next when the first lets go of
+ * the channel without closing it ({@code free()} without CLOSE_ON_FREE, {@code setChannel}).
+ * <p>A reader blocked in a read cannot be stopped without closing the channel. Such a reader is
+ * marked <em>stale</em> here when its bufferevent lets go; when it wakes (with bytes, an error or
+ * EOF) it leaves what it read and ends. The channel's next reader waits, parked, until no stale
+ * reader of the channel is left, then puts the left bytes (and a left error) in front of what it
+ * reads itself. One reader at a time is in a read of the channel, so no byte can be overtaken,
+ * and none waits for the next bytes the peer sends (which libevent, whose bytes stay in the
+ * kernel, never does either).
+ * <p>Any thread; guarded by {@link #LOCK}. Weak keys: a channel nobody uses any more takes its
+ * entry with it. Nothing here is on a message's path: readers look here when they start and when
+ * they end, and only while some channel has an entry.
+ */
+final class ReadHandover {
+    /** Guards {@link #ENTRIES}. */
+    private static final ReentrantLock LOCK = new ReentrantLock();
+    private static final Map<SocketChannel, Entry> ENTRIES = new WeakHashMap<>();
+    /** volatile: lets a reader's check cost one read while no channel is being handed over (the usual case). */
+    private static volatile int count;
+
+    /** What a channel's earlier readers left: bytes in [position, limit) and the error after them, if any. */
+    record Left(ByteBuffer bytes, IOException error) {
+    }
+
+    private static final class Entry {
+        /** Readers that may still be in a read of the channel. */
+        final List<Thread> stale = new ArrayList<>(1);
+        /** Readers waiting for {@link #stale} to empty. */
+        final List<Thread> waiting = new ArrayList<>(1);
+        ByteBuffer bytes;
+        IOException error;
+
+        boolean unused() {
+            return stale.isEmpty() && waiting.isEmpty() && bytes == null && error == null;
+        }
+    }
+
+    private ReadHandover() {
+    }
+
+    /** {@code reader}'s bufferevent let go of {@code channel}; the reader may still be in a read of it. */
+    static void stale(SocketChannel channel, Thread reader) {
+        LOCK.lock();
+        try {
+            entry(channel).stale.add(reader);
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    /**
+     * A stale reader ends: {@code bytes}' remaining bytes, then {@code error} if not null, go to the
+     * channel's next reader, which may go on once no stale reader is left. Bytes and error may be
+     * empty and null (the channel closed, or nothing was read). Called by the reader itself.
+     */
+    static void release(SocketChannel channel, ByteBuffer bytes, ByteBuffer more, IOException error) {
+        boolean nothing = (bytes == null || !bytes.hasRemaining()) && (more == null || !more.hasRemaining()) && error == null;
+        if (nothing && count == 0) {
+            return;
+        }
+        Thread me = Thread.currentThread();
+        LOCK.lock();
+        try {
+            Entry e = ENTRIES.get(channel);
+            if (e == null) {
+                if (nothing) {
+                    return;
+                }
+                // Not marked stale (nothing else can be waiting for it), but what it read is kept.
+                e = entry(channel);
+            }
+            e.bytes = append(append(e.bytes, bytes), more);
+            if (error != null && e.error == null) {
+                e.error = error;
+            }
+            e.stale.remove(me);
+            if (e.stale.isEmpty()) {
+                for (Thread t : e.waiting) {
+                    LockSupport.unpark(t);
+                }
+            }
+            forgetIfUnused(channel, e);
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    /**
+     * Called by a reader before its first read: waits until no other reader of {@code channel} can
+     * be in a read of it, or until {@code stop} says this reader must end (the reader's thread is
+     * unparked then). Returns what earlier readers left (taking it), or null.
+     */
+    static Left awaitTurn(SocketChannel channel, BooleanSupplier stop) {
+        if (count == 0) {
+            return null;
+        }
+        Thread me = Thread.currentThread();
+        LOCK.lock();
+        try {
+            Entry e = ENTRIES.get(channel);
+            if (e == null) {
+                return null;
+            }
+            e.waiting.add(me);
+            try {
+                while (othersStale(e, me)) {
+                    if (stop.getAsBoolean()) {
+                        return null;
+                    }
+                    LOCK.unlock();
+                    try {
+                        LockSupport.park(ReadHandover.class);
+                    } finally {
+                        LOCK.lock();
+                    }
+                }
+            } finally {
+                e.waiting.remove(me);
+            }
+            return takeLocked(channel, e);
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    /**
+     * Removes and returns what {@code channel}'s earlier readers left, or null: for a reader that
+     * started beside one that became stale later (two bufferevents on one channel at once).
+     */
+    static Left take(SocketChannel channel) {
+        if (count == 0) {
+            return null;
+        }
+        LOCK.lock();
+        try {
+            Entry e = ENTRIES.get(channel);
+            return e == null ? null : takeLocked(channel, e);
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    /** Returns whether {@code channel} has bytes or an error left over (for tests). */
+    static boolean has(SocketChannel channel) {
+        if (count == 0) {
+            return false;
+        }
+        LOCK.lock();
+        try {
+            Entry e = ENTRIES.get(channel);
+            return e != null && (e.bytes != null || e.error != null);
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    /** Returns whether a stale reader of {@code channel} may still be in a read (for tests). */
+    static boolean hasStale(SocketChannel channel) {
+        if (count == 0) {
+            return false;
+        }
+        LOCK.lock();
+        try {
+            Entry e = ENTRIES.get(channel);
+            return e != null && !e.stale.isEmpty();
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    private static boolean othersStale(Entry e, Thread me) {
+        for (Thread t : e.stale) {
+            if (t != me) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Left takeLocked(SocketChannel channel, Entry e) {
+        if (e.bytes == null && e.error == null) {
+            return null;
+        }
+        Left left = new Left(e.bytes == null ? ByteBuffer.allocate(0) : e.bytes, e.error);
+        e.bytes = null;
+        e.error = null;
+        forgetIfUnused(channel, e);
+        return left;
+    }
+
+    private static Entry entry(SocketChannel channel) {
+        Entry e = ENTRIES.get(channel);
+        if (e == null) {
+            e = new Entry();
+            ENTRIES.put(channel, e);
+            count = ENTRIES.size();
+        }
+        return e;
+    }
+
+    private static void forgetIfUnused(SocketChannel channel, Entry e) {
+        if (e.unused()) {
+            ENTRIES.remove(channel);
+            count = ENTRIES.size();
+        }
+    }
+
+    private static ByteBuffer append(ByteBuffer to, ByteBuffer src) {
+        if (src == null || !src.hasRemaining()) {
+            return to;
+        }
+        int old = to == null ? 0 : to.remaining();
+        ByteBuffer b = ByteBuffer.allocate(old + src.remaining());
+        if (to != null) {
+            b.put(to);
+        }
+        b.put(src).flip();
+        return b;
+    }
+}
