@@ -27,7 +27,8 @@ public final class BevEvent {
     }
 
     /**
-     * Renders a mask as {@code "EOF|READING"}, for logs and assertion messages. Any thread.
+     * Renders a mask as {@code "EOF|READING"}, for logs and assertion messages. libevent has no
+     * counterpart. Any thread.
      *
      * @param events a mask of {@code BevEvent} bits
      * @return the names of the set bits joined by {@code |}, or {@code "0"} when none is set

@@ -15,10 +15,12 @@ import java.util.Set;
  * reads and writes its channel on a pair of virtual threads; the base enforces the watermarks and
  * runs the callbacks. New bufferevents have {@link Direction#WRITE} enabled and
  * {@link Direction#READ} disabled, as in libevent: call {@code enable(Direction.READ)} to read.
- * <p>Any thread; state guarded by the bufferevent's lock ({@link #lock()}). Memory consistency
+ * <p>Any thread, for every method unless it says otherwise; state guarded by the bufferevent's lock
+ * ({@link #lock()}). Memory consistency
  * effects: bytes added to the output before {@code enable(WRITE)} (or while it is enabled) are
  * visible to the writer thread; bytes the reader adds to the input are visible to the read callback.
- * <p>Errors: calls on a freed bufferevent throw {@link IllegalStateException}; bad arguments throw
+ * <p>Errors: calls that act on a freed bufferevent throw {@link IllegalStateException}; the getters,
+ * {@link #lock()}/{@link #unlock()} and a second {@link #free()} do not. Bad arguments throw
  * {@link IllegalArgumentException} naming them.
  */
 public interface Bufferevent extends AutoCloseable {
@@ -29,7 +31,10 @@ public interface Bufferevent extends AutoCloseable {
      * in blocking mode). libevent: {@code bufferevent_socket_new}. Any thread.
      *
      * @throws IllegalArgumentException if {@link BevOption#UNLOCK_CALLBACKS} is given without
-     *                                  {@link BevOption#DEFER_CALLBACKS}
+     *                                  {@link BevOption#DEFER_CALLBACKS}, or {@code channel} is
+     *                                  registered with a selector
+     * @throws IllegalStateException    if {@code base} was freed
+     * @throws java.io.UncheckedIOException if {@code channel} cannot be switched to blocking mode
      */
     static Bufferevent socket(EventBase base, SocketChannel channel, Set<BevOption> options) {
         return ProviderHolder.provider().newSocketBufferevent(base, channel, options);
@@ -41,9 +46,11 @@ public interface Bufferevent extends AutoCloseable {
      * Connects to {@code address} on a virtual thread (opening a channel if there is none). Success
      * reaches the event callback as {@link BevEvent#CONNECTED}, failure as {@link BevEvent#ERROR}
      * alone with {@link #lastError()} set. Bytes written before the connect completes are sent after.
-     * libevent: {@code bufferevent_socket_connect}.
+     * A null {@code address} finishes a connect already started on the channel (libevent: a NULL
+     * {@code sa}). libevent: {@code bufferevent_socket_connect}.
      *
-     * @return 0 when the attempt started, -1 when it could not start (e.g. a channel is already connected)
+     * @return 0 when the attempt started, -1 when it could not start (a connect is under way, the
+     *         channel is already connected, or no channel could be opened: {@link #lastError()})
      */
     int connect(SocketAddress address);
 
@@ -81,7 +88,10 @@ public interface Bufferevent extends AutoCloseable {
      */
     void setCallbacks(DataCallback read, DataCallback write, BevEventCallback event, Object arg);
 
-    /** {@link #setCallbacks(DataCallback, DataCallback, BevEventCallback, Object)} with a null argument. */
+    /**
+     * {@link #setCallbacks(DataCallback, DataCallback, BevEventCallback, Object)} with a null argument.
+     * libevent: {@code bufferevent_setcb}.
+     */
     default void setCallbacks(DataCallback read, DataCallback write, BevEventCallback event) {
         setCallbacks(read, write, event, null);
     }
@@ -91,7 +101,11 @@ public interface Bufferevent extends AutoCloseable {
 
     // ---- enabling ------------------------------------------------------------------------------
 
-    /** Enables {@code directions}. libevent: {@code bufferevent_enable}. */
+    /**
+     * Enables {@code directions}. Enabling {@link Direction#WRITE} while nothing waits to be written
+     * queues the write callback, as libevent's write event fires at once on a writable socket.
+     * libevent: {@code bufferevent_enable}.
+     */
     void enable(Set<Direction> directions);
 
     /** Enables one direction. libevent: {@code bufferevent_enable}. */
@@ -166,6 +180,8 @@ public interface Bufferevent extends AutoCloseable {
      * waits: reading enabled and not held by the high-watermark; output not empty. On expiry the
      * direction is disabled and the event callback gets {@code TIMEOUT|READING} or
      * {@code TIMEOUT|WRITING}; the connection stays open. libevent: {@code bufferevent_set_timeouts}.
+     *
+     * @throws IllegalArgumentException if a timeout is negative
      */
     void setTimeouts(Duration read, Duration write);
 
@@ -180,7 +196,8 @@ public interface Bufferevent extends AutoCloseable {
      * Sets the priority of the bufferevent's callbacks on its base.
      * libevent: {@code bufferevent_priority_set} (socket bufferevents only).
      *
-     * @return 0, or -1 for kinds without priorities
+     * @return 0, or -1 for kinds without priorities or when {@code priority} is not in
+     *         0..{@code base().priorities() - 1}
      */
     int setPriority(int priority);
 
@@ -223,7 +240,9 @@ public interface Bufferevent extends AutoCloseable {
      * Replaces the channel (its I/O threads move to the new one; an outstanding lookup is cancelled).
      * libevent: {@code bufferevent_setfd}.
      *
-     * @return 0, or -1 for kinds without a channel
+     * @return 0, or -1 for kinds without a channel or when {@code channel} cannot be switched to
+     *         blocking mode
+     * @throws IllegalArgumentException if {@code channel} is registered with a selector
      */
     int setChannel(SocketChannel channel);
 
@@ -236,7 +255,10 @@ public interface Bufferevent extends AutoCloseable {
     /** Returns the bufferevent under a filter, or null. libevent: {@code bufferevent_get_underlying}. */
     Bufferevent underlying();
 
-    /** Returns the options the bufferevent was created with. */
+    /**
+     * Returns the options the bufferevent was created with. libevent has no public counterpart (it
+     * keeps them in the private {@code bufferevent_private.options}).
+     */
     Set<BevOption> options();
 
     // ---- locking, triggering, lifetime ---------------------------------------------------------
@@ -251,16 +273,31 @@ public interface Bufferevent extends AutoCloseable {
      * Runs the read and/or write callback as if data had arrived / drained, honouring the watermarks
      * unless {@link TriggerOption#IGNORE_WATERMARKS}; deferred with
      * {@link TriggerOption#DEFER_CALLBACKS}. libevent: {@code bufferevent_trigger}.
+     * <p>Any thread: the callback runs on the caller's stack only when called on the callback thread
+     * without {@link TriggerOption#DEFER_CALLBACKS} or {@link BevOption#DEFER_CALLBACKS}; otherwise
+     * it is queued to the callback thread.
      */
     void trigger(Set<Direction> directions, Set<TriggerOption> options);
 
-    /** Runs the event callback with {@code events}. libevent: {@code bufferevent_trigger_event}. */
+    /**
+     * Runs the event callback with {@code events}. libevent: {@code bufferevent_trigger_event}.
+     * Any thread; where it runs as for {@link #trigger}.
+     */
     void triggerEvent(int events, Set<TriggerOption> options);
 
-    /** Adds a reference. libevent: {@code bufferevent_incref}. */
+    /**
+     * Adds a reference. libevent: {@code bufferevent_incref}.
+     *
+     * @throws IllegalStateException if the bufferevent was already destroyed
+     */
     void incref();
 
-    /** Drops a reference; returns 1 if that destroyed the bufferevent. libevent: {@code bufferevent_decref}. */
+    /**
+     * Drops a reference; returns 1 if that destroyed the bufferevent, else 0.
+     * libevent: {@code bufferevent_decref}.
+     *
+     * @throws IllegalStateException if the bufferevent was already destroyed
+     */
     int decref();
 
     /**
@@ -272,13 +309,16 @@ public interface Bufferevent extends AutoCloseable {
     void free();
 
     /**
-     * Stops reading, lets the writer send what the output holds, then frees. Not in libevent (its
-     * users wait for the write callback, then free); Netty users know it as
+     * Clears the callbacks (none runs afterwards), stops reading, lets the writer send what the
+     * output holds, then frees; after a failed connect, lookup or write it frees without sending.
+     * Not in libevent (its users wait for the write callback, then free); Netty users know it as
      * {@code writeAndFlush(...).addListener(CLOSE)}.
+     *
+     * @throws IllegalStateException if the bufferevent is freed
      */
     void closeAfterFlush();
 
-    /** Same as {@link #free()}. */
+    /** Same as {@link #free()}. libevent: {@code bufferevent_free}. */
     @Override
     default void close() {
         free();

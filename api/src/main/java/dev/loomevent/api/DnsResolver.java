@@ -27,6 +27,7 @@ public interface DnsResolver {
 
     /**
      * Resolves {@code host}, keeping only addresses of {@code family} when it is not null.
+     * libevent: {@code evutil_getaddrinfo} / {@code evdns_getaddrinfo}. Called on a virtual thread.
      *
      * @return the addresses, first to be tried first; never empty
      * @throws UnknownHostException when the name does not resolve

@@ -19,12 +19,12 @@ import java.util.function.Consumer;
  */
 public interface Evbuffer extends AutoCloseable {
 
-    /** A registered change callback. libevent: {@code struct evbuffer_cb_entry}. Any thread. */
+    /** A registered change callback. libevent: {@code struct evbuffer_cb_entry}. Any thread, for every method. */
     interface CallbackEntry {
         /** Enables or disables (suspends) the callback. libevent: {@code evbuffer_cb_set_flags}/{@code clear_flags} with {@code EVBUFFER_CB_ENABLED}. */
         void setEnabled(boolean enabled);
 
-        /** Returns whether the callback is enabled. */
+        /** Returns whether the callback is enabled. libevent: the {@code EVBUFFER_CB_ENABLED} flag. */
         boolean enabled();
 
         /** Removes the callback; returns false if it was already removed. libevent: {@code evbuffer_remove_cb_entry}. */
@@ -44,7 +44,7 @@ public interface Evbuffer extends AutoCloseable {
     /** Returns the number of bytes stored. libevent: {@code evbuffer_get_length}. Any thread. */
     long length();
 
-    /** Returns whether the buffer holds no byte. Any thread. */
+    /** Returns whether the buffer holds no byte. libevent: {@code evbuffer_get_length(buf) == 0}. Any thread. */
     default boolean isEmpty() {
         return length() == 0;
     }
@@ -177,6 +177,9 @@ public interface Evbuffer extends AutoCloseable {
      * ({@code size < 0}: the whole buffer). Returns {@code null} when {@code size == 0}, when
      * {@code size > length()} or when the buffer is empty. libevent: {@code evbuffer_pullup}.
      * Any thread; the view is valid until the buffer is next changed.
+     *
+     * @throws IllegalArgumentException if more than {@code Integer.MAX_VALUE - 8} bytes are asked for
+     *                                  (a {@code ByteBuffer} cannot view them)
      */
     ByteBuffer pullup(long size);
 
@@ -187,7 +190,7 @@ public interface Evbuffer extends AutoCloseable {
      */
     EvbufferLine readln(EolStyle style);
 
-    /** {@link #readln} decoded as UTF-8, or {@code null}. Any thread. */
+    /** {@link #readln} decoded as UTF-8, or {@code null}. libevent: {@code evbuffer_readln}. Any thread. */
     default String readLine(EolStyle style) {
         EvbufferLine line = readln(style);
         return line == null ? null : line.asString();
@@ -197,7 +200,11 @@ public interface Evbuffer extends AutoCloseable {
 
     /**
      * Returns a position {@code pos} moved by {@code how}, or {@code null} when it would lie past the
-     * end. libevent: {@code evbuffer_ptr_set} (which returns -1 in that case). Any thread.
+     * end. {@link PtrHow#SET} ignores {@code pos}. libevent: {@code evbuffer_ptr_set} (which returns
+     * -1 in that case). Any thread.
+     *
+     * @throws IllegalArgumentException if {@code offset} is negative, or {@code how} is
+     *                                  {@link PtrHow#ADD} and {@code pos} is {@link EvbufferPtr#NOT_FOUND}
      */
     EvbufferPtr ptrSet(EvbufferPtr pos, long offset, PtrHow how);
 
@@ -262,14 +269,20 @@ public interface Evbuffer extends AutoCloseable {
     /** Undoes {@link #freeze}. libevent: {@code evbuffer_unfreeze}. Any thread. */
     void unfreeze(boolean atFront);
 
-    /** Returns whether the front ({@code atFront}) or the end is frozen. Any thread. */
+    /**
+     * Returns whether the front ({@code atFront}) or the end is frozen. libevent has no public
+     * counterpart (the {@code freeze_start}/{@code freeze_end} fields). Any thread.
+     */
     boolean isFrozen(boolean atFront);
 
     // ---- callbacks -----------------------------------------------------------------------------
 
     /**
      * Registers a callback run after every change that adds or removes bytes, with the counts
-     * accumulated since its last run. libevent: {@code evbuffer_add_cb}. Any thread.
+     * accumulated since its last run. The newest callback runs first, as in libevent. The input and
+     * output of a bufferevent always defer their callbacks to its base (see
+     * {@link #deferCallbacks}): they never run on its reader or writer thread.
+     * libevent: {@code evbuffer_add_cb}. Any thread.
      */
     CallbackEntry addCallback(EvbufferCallback callback);
 
@@ -290,11 +303,12 @@ public interface Evbuffer extends AutoCloseable {
 
     /**
      * Releases every segment; reference cleanups run, file channels close. No change callback runs.
-     * The buffer must not be used afterwards. libevent: {@code evbuffer_free}. Any thread.
+     * Afterwards the buffer is empty and adding to it throws {@link IllegalStateException} (the bytes
+     * would be lost); a second call does nothing. libevent: {@code evbuffer_free}. Any thread.
      */
     void free();
 
-    /** Same as {@link #free()}. */
+    /** Same as {@link #free()}. libevent: {@code evbuffer_free}. */
     @Override
     default void close() {
         free();

@@ -4,7 +4,8 @@ package dev.loomevent.api;
  * Called after an {@link Evbuffer} changed.
  * <p>libevent: {@code evbuffer_cb_func}. Runs on the thread that changed the buffer, with the buffer's
  * lock held, unless the buffer defers its callbacks to an event base
- * ({@link Evbuffer#deferCallbacks}), in which case it runs on that base's callback thread.
+ * ({@link Evbuffer#deferCallbacks}), in which case it runs on that base's callback thread, also with
+ * the lock held. A bufferevent's input and output always defer to its base.
  */
 @FunctionalInterface
 public interface EvbufferCallback {

@@ -25,7 +25,7 @@ public record EvbufferPtr(long position) {
         }
     }
 
-    /** Returns whether this is a real position rather than {@link #NOT_FOUND}. Any thread. */
+    /** Returns whether this is a real position rather than {@link #NOT_FOUND}. libevent: {@code pos != -1}. Any thread. */
     public boolean found() {
         return position >= 0;
     }

@@ -7,7 +7,7 @@ import java.time.Duration;
  * <p>libevent: {@code struct event} created by {@code event_new}/{@code evtimer_new}/
  * {@code evsignal_new}, with {@code event_add}, {@code event_del}, {@code event_pending},
  * {@code event_active}, {@code event_priority_set}, {@code event_free}.
- * <p>Any thread; the callback runs on the base's callback thread.
+ * <p>Any thread, for every method; the callback runs on the base's callback thread.
  */
 public interface Event {
     /**
@@ -19,7 +19,7 @@ public interface Event {
      *
      * @param timeout the delay, or {@code null} for none (keeps a scheduled one)
      * @throws IllegalArgumentException if {@code timeout} is negative
-     * @throws IllegalStateException    if the event was freed
+     * @throws IllegalStateException    if the event or its base was freed
      */
     void add(Duration timeout);
 
@@ -32,7 +32,11 @@ public interface Event {
      */
     boolean pending(int what);
 
-    /** Makes the event active now with result {@code res}, as if it had fired. libevent: {@code event_active}. */
+    /**
+     * Makes the event active now with result {@code res}, as if it had fired. libevent: {@code event_active}.
+     *
+     * @throws IllegalStateException if the event was freed
+     */
     void active(int res);
 
     /**
@@ -43,7 +47,7 @@ public interface Event {
      */
     void setPriority(int priority);
 
-    /** Returns the priority. libevent: {@code event_get_priority}. */
+    /** Returns the priority; a new event has {@code base().priorities() / 2}, as in libevent. libevent: {@code event_get_priority}. */
     int priority();
 
     /** Returns the event's flags ({@link Ev#PERSIST}, {@link Ev#SIGNAL}, ...). libevent: {@code event_get_events}. */
@@ -52,6 +56,6 @@ public interface Event {
     /** Returns the base. libevent: {@code event_get_base}. */
     EventBase base();
 
-    /** Deletes the event and releases it. libevent: {@code event_free}. */
+    /** Deletes the event and releases it; a second call does nothing. libevent: {@code event_free}. */
     void free();
 }

@@ -28,13 +28,17 @@ public interface EventBase extends AutoCloseable {
 
     /**
      * Returns the base whose callback thread is the calling thread, or {@code null}. Useful in a
-     * listener callback of an {@link EventBaseGroup}. Any thread.
+     * listener callback of an {@link EventBaseGroup}. libevent has no counterpart (its closest is
+     * {@code event_base_get_running_event}). Any thread.
      */
     static EventBase current() {
         return ProviderHolder.provider().currentBase();
     }
 
-    /** Returns the base's name. Any thread. */
+    /**
+     * Returns the base's name: {@link EventBaseConfig#name()}, or {@code eventbase-<n>} when that is
+     * null. libevent has no counterpart (bases are unnamed there). Any thread.
+     */
     String name();
 
     /**
@@ -44,29 +48,34 @@ public interface EventBase extends AutoCloseable {
      * {@link #loopBreak}: the loop returns 0 after the running callback, leaving the thread's
      * interrupt status set.
      *
-     * @return 0 after exit or break, 1 when nothing was pending, -1 when another thread runs the loop
-     *         or the base was freed
+     * @return 0 after exit or break, 1 when nothing was pending, -1 when the loop already runs (on
+     *         another thread, or on this one: a call from a callback) or the base was freed
      */
     int dispatch();
 
     /**
      * Runs the loop with {@code flags}. libevent: {@code event_base_loop}.
      *
-     * @return as {@link #dispatch()}
+     * @return as {@link #dispatch()}; 0 also after the round of {@link LoopFlag#ONCE} or
+     *         {@link LoopFlag#NONBLOCK}
      */
     int loop(Set<LoopFlag> flags);
 
     /**
      * Starts a thread named after the base that runs the loop with {@link LoopFlag#NO_EXIT_ON_EMPTY}
-     * until {@link #free()} (or an exit or break). Any thread.
+     * until {@link #free()} (or an exit or break): a virtual thread, or a daemon platform thread when
+     * {@link EventBaseConfig#virtualCallbackThread()} is false. libevent has no counterpart (its users
+     * start a thread that calls {@code event_base_loop(base, EVLOOP_NO_EXIT_ON_EMPTY)}). Any thread.
      *
-     * @throws IllegalStateException if the loop already runs
+     * @throws IllegalStateException if the loop already runs or the base was freed
      */
     void start();
 
     /**
      * Ends the loop after {@code delay} (null: once the callbacks active now have run).
-     * libevent: {@code event_base_loopexit}. Any thread.
+     * libevent: {@code event_base_loopexit}. Any thread; no effect on a freed base.
+     *
+     * @throws IllegalArgumentException if {@code delay} is negative
      */
     void loopExit(Duration delay);
 
@@ -79,15 +88,19 @@ public interface EventBase extends AutoCloseable {
     /** Returns whether the last loop ended by {@link #loopBreak}. libevent: {@code event_base_got_break}. Any thread. */
     boolean gotBreak();
 
-    /** Returns whether the calling thread is this base's callback thread. Any thread. */
+    /**
+     * Returns whether the calling thread is this base's callback thread. libevent has no public
+     * counterpart (internally {@code EVBASE_IN_THREAD}). Any thread.
+     */
     boolean inCallbackThread();
 
     /**
      * Sets the number of priorities (1..256). libevent: {@code event_base_priority_init}: only
-     * before any event is active. Any thread.
+     * before any event is active. Any thread while the loop is not running; while it runs, only its
+     * callback thread.
      *
      * @throws IllegalArgumentException if out of range
-     * @throws IllegalStateException    if an event is active
+     * @throws IllegalStateException    if an event is active, or the loop runs on another thread
      */
     void priorityInit(int n);
 
@@ -98,6 +111,9 @@ public interface EventBase extends AutoCloseable {
      * Creates a timer or user event ({@code what}: 0 or {@link Ev#PERSIST}; {@link Ev#TIMEOUT} is
      * accepted and implied). It is not pending until {@link Event#add}. libevent: {@code event_new}
      * with fd -1, {@code evtimer_new}. Any thread.
+     *
+     * @throws IllegalArgumentException if {@code what} holds any other bit
+     * @throws IllegalStateException    if the base was freed
      */
     Event newEvent(int what, EventCallback callback, Object arg);
 
@@ -112,6 +128,7 @@ public interface EventBase extends AutoCloseable {
      * own signal thread only queues the activation; no user code runs on it.
      *
      * @throws UnsupportedOperationException if the JVM does not let the signal be handled
+     * @throws IllegalStateException         if the base was freed
      */
     Event newSignal(Signal signal, EventCallback callback, Object arg);
 
@@ -119,20 +136,24 @@ public interface EventBase extends AutoCloseable {
      * Runs {@code callback} once after {@code timeout} (null: at the next loop round), then forgets it.
      * libevent: {@code event_base_once} with fd -1. Any thread.
      *
-     * @throws IllegalArgumentException if {@code what} holds {@link Ev#PERSIST} or {@link Ev#SIGNAL}
+     * @throws IllegalArgumentException if {@code what} holds any bit but {@link Ev#TIMEOUT}, or
+     *                                  {@code timeout} is negative
+     * @throws IllegalStateException    if the base was freed
      */
     void once(int what, Duration timeout, EventCallback callback, Object arg);
 
     /**
      * Runs {@code task} on the callback thread at the next round (priority {@code priorities()/2}),
-     * after the current callback returns: the deferred-callback queue. Any thread.
+     * after the current callback returns: the deferred-callback queue. On a freed base the task is
+     * dropped. libevent has no public counterpart (internally {@code event_deferred_cb_schedule_});
+     * unlike it, each task given is run once, in order. Any thread.
      */
     void execute(Runnable task);
 
     /** Returns the base's clock, cached at the start of the loop round, in nanoseconds. libevent: {@code event_base_gettimeofday_cached}. Any thread. */
     long cachedNanoTime();
 
-    /** Returns the statistics that the metrics module reads. Any thread. */
+    /** Returns the statistics that the metrics module reads. libevent has no counterpart. Any thread. */
     EventBaseStats stats();
 
     /**
@@ -142,7 +163,7 @@ public interface EventBase extends AutoCloseable {
      */
     void free();
 
-    /** Same as {@link #free()}. */
+    /** Same as {@link #free()}. libevent: {@code event_base_free}. */
     @Override
     default void close() {
         free();

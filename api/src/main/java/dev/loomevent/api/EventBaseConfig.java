@@ -7,7 +7,7 @@ import java.util.function.BiConsumer;
  * How an {@link EventBase} is built.
  * <p>libevent: {@code struct event_config} plus {@code event_base_priority_init} and
  * {@code max_dispatch_callbacks}.
- * <p>Immutable.
+ * <p>Immutable; any thread, for every method.
  *
  * @param name                 the base's name: its callback thread's name and the {@code base} tag of its metrics
  * @param priorities           the number of priorities (1..256)
@@ -36,27 +36,36 @@ public record EventBaseConfig(String name, int priorities, int maxDispatchCallba
         }
     }
 
-    /** Returns a copy with {@code name}. */
+    /** Returns a copy with {@code name} (not null). libevent has no counterpart: bases are unnamed there. */
     public EventBaseConfig withName(String name) {
         return new EventBaseConfig(Objects.requireNonNull(name, "name"), priorities, maxDispatchCallbacks, virtualCallbackThread, errorHandler);
     }
 
-    /** Returns a copy with {@code priorities}. */
+    /** Returns a copy with {@code priorities}. libevent: {@code event_base_priority_init} after creation. */
     public EventBaseConfig withPriorities(int priorities) {
         return new EventBaseConfig(name, priorities, maxDispatchCallbacks, virtualCallbackThread, errorHandler);
     }
 
-    /** Returns a copy with {@code maxDispatchCallbacks}. */
+    /**
+     * Returns a copy with {@code maxDispatchCallbacks}. libevent: the {@code max_callbacks} of
+     * {@code event_config_set_max_dispatch_interval}.
+     */
     public EventBaseConfig withMaxDispatchCallbacks(int max) {
         return new EventBaseConfig(name, priorities, max, virtualCallbackThread, errorHandler);
     }
 
-    /** Returns a copy whose started loop runs on a virtual ({@code true}) or platform thread. */
+    /**
+     * Returns a copy whose started loop runs on a virtual ({@code true}) or platform thread. libevent
+     * has no counterpart: it starts no thread.
+     */
     public EventBaseConfig withVirtualCallbackThread(boolean virtual) {
         return new EventBaseConfig(name, priorities, maxDispatchCallbacks, virtual, errorHandler);
     }
 
-    /** Returns a copy with {@code handler} receiving callback exceptions. */
+    /**
+     * Returns a copy with {@code handler} receiving callback exceptions. libevent has no counterpart:
+     * C callbacks cannot throw.
+     */
     public EventBaseConfig withErrorHandler(BiConsumer<EventBase, Throwable> handler) {
         return new EventBaseConfig(name, priorities, maxDispatchCallbacks, virtualCallbackThread, handler);
     }

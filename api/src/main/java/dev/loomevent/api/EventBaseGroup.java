@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * N event bases, each with its own callback thread, so a service uses every core; connections are
  * spread over them. libevent leaves this to the user; it is what Netty's {@code EventLoopGroup} is.
- * <p>Any thread.
+ * None of its methods has a libevent counterpart.
+ * <p>Any thread, for every method.
  */
 public interface EventBaseGroup extends AutoCloseable {
 
@@ -23,8 +24,8 @@ public interface EventBaseGroup extends AutoCloseable {
     }
 
     /**
-     * Creates and starts {@code n} bases configured by {@code template} (named {@code <name>-<i>}).
-     * Any thread.
+     * Creates and starts {@code n} bases configured by {@code template} (named {@code <name>-<i>},
+     * or {@code eventbase-group-<k>-<i>} when the template has no name). Any thread.
      *
      * @throws IllegalArgumentException if {@code n < 1}
      */

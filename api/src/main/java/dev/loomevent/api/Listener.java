@@ -9,7 +9,8 @@ import java.util.Set;
  * Accepts TCP connections on a virtual thread and hands each to a callback on a base's callback
  * thread.
  * <p>libevent: {@code struct evconnlistener}.
- * <p>Any thread.
+ * <p>Any thread, for every method. Errors: {@link #enable()}, {@link #disable()} and
+ * {@link #setCallback} on a freed listener throw {@link IllegalStateException}.
  */
 public interface Listener extends AutoCloseable {
 
@@ -52,15 +53,20 @@ public interface Listener extends AutoCloseable {
     /** Starts (again) accepting. libevent: {@code evconnlistener_enable}. */
     void enable();
 
-    /** Stops accepting; connections wait in the backlog. libevent: {@code evconnlistener_disable}. */
+    /**
+     * Stops accepting; connections wait in the backlog, and one accepted in that instant waits in the
+     * listener until {@link #enable()}. libevent: {@code evconnlistener_disable}.
+     */
     void disable();
 
-    /** Returns whether the listener is enabled. */
+    /** Returns whether the listener is enabled. libevent has no public counterpart. */
     boolean isEnabled();
 
     /**
-     * Replaces the accept callback; a null callback makes accepted connections be closed.
-     * libevent: {@code evconnlistener_set_cb}.
+     * Replaces the accept callback. With a null callback the listener stops accepting (new
+     * connections wait in the backlog, as while disabled) and closes a connection accepted before
+     * the change; setting a callback again resumes. libevent: {@code evconnlistener_set_cb} (whose
+     * listener goes on accepting and closes each connection while the callback is NULL).
      */
     void setCallback(AcceptCallback callback, Object arg);
 
@@ -70,23 +76,27 @@ public interface Listener extends AutoCloseable {
     /** Returns the server socket. libevent: {@code evconnlistener_get_fd}. */
     ServerSocketChannel channel();
 
-    /** Returns the bound address, with the real port when bound to port 0. */
+    /**
+     * Returns the bound address, with the real port when bound to port 0. libevent has no
+     * counterpart ({@code getsockname} on {@code evconnlistener_get_fd}).
+     */
     SocketAddress localAddress();
 
     /** Returns the listener's base (a group's first). libevent: {@code evconnlistener_get_base}. */
     EventBase base();
 
-    /** Returns the listener's statistics. */
+    /** Returns the listener's statistics. libevent has no counterpart. */
     ListenerStats stats();
 
     /**
      * Stops accepting and releases the listener; closes the server socket only with
-     * {@link ListenerOption#CLOSE_ON_FREE}. Safe inside the accept callback.
+     * {@link ListenerOption#CLOSE_ON_FREE}; connections accepted but not yet handed to the callback
+     * are closed. Safe inside the accept callback; a second call does nothing.
      * libevent: {@code evconnlistener_free}.
      */
     void free();
 
-    /** Same as {@link #free()}. */
+    /** Same as {@link #free()}. libevent: {@code evconnlistener_free}. */
     @Override
     default void close() {
         free();

@@ -21,6 +21,10 @@ public enum ListenerOption {
      * it is accepted and has no effect.
      */
     DEFERRED_ACCEPT,
-    /** libevent: {@code LEV_OPT_BIND_IPV6ONLY}: an IPv6 listener does not accept IPv4. */
+    /**
+     * libevent: {@code LEV_OPT_BIND_IPV6ONLY} ({@code IPV6_V6ONLY}): the JDK offers no such option on
+     * a {@code ServerSocketChannel}, so it is accepted and has no effect: an IPv6 wildcard listener
+     * accepts IPv4 too where the system's default allows it.
+     */
     BIND_IPV6ONLY
 }

@@ -19,7 +19,9 @@ import java.util.Set;
 /**
  * The engine behind the API, found with {@link java.util.ServiceLoader}; {@code loomevent-runtime}
  * provides it. Not for user code: the static factories of the API types call it.
- * <p>Implementations: any thread.
+ * <p>libevent has no counterpart (its engine is linked in); each method maps to what the factory
+ * it backs maps to.
+ * <p>Implementations: any thread, for every method.
  */
 public interface LoomeventProvider {
     /** Backs {@link EventBase#create(EventBaseConfig)}. */

@@ -2,6 +2,7 @@ package dev.loomevent.api.stats;
 
 /**
  * The kinds of callback an event base counts and times.
+ * <p>libevent has no counterpart (it keeps no statistics).
  * <p>Immutable.
  */
 public enum CallbackKind {
