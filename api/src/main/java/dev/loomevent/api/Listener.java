@@ -30,7 +30,8 @@ public interface Listener extends AutoCloseable {
     /**
      * As {@link #bind(EventBase, AcceptCallback, Object, Set, int, SocketAddress)}, but each accepted
      * connection is given to a base of {@code group} chosen by {@code distribution}, and the callback
-     * runs on that base's callback thread. Errors go to the first base.
+     * runs on that base's callback thread. The listener belongs to the group's first base: errors
+     * go there, and freeing that base frees the listener (as freeing a plain listener's base does).
      */
     static Listener bind(EventBaseGroup group, EventBaseGroup.Distribution distribution, AcceptCallback callback,
                          Object arg, Set<ListenerOption> options, int backlog, SocketAddress address) {
@@ -63,10 +64,10 @@ public interface Listener extends AutoCloseable {
     boolean isEnabled();
 
     /**
-     * Replaces the accept callback. With a null callback the listener stops accepting (new
-     * connections wait in the backlog, as while disabled) and closes a connection accepted before
-     * the change; setting a callback again resumes. libevent: {@code evconnlistener_set_cb} (whose
-     * listener goes on accepting and closes each connection while the callback is NULL).
+     * Replaces the accept callback. libevent: {@code evconnlistener_set_cb}, quirks included: a
+     * listener that is accepting and gets a null callback goes on accepting and closes each
+     * connection at once; a listener enabled (or bound) without a callback does not accept —
+     * connections wait in the backlog — until a callback is set.
      */
     void setCallback(AcceptCallback callback, Object arg);
 

@@ -67,6 +67,12 @@ public final class ListenerImpl implements Listener {
     private volatile Object arg;
     private volatile ListenerErrorCallback errorCallback;
     private volatile boolean enabled;
+    /**
+     * The acceptor accepts: libevent's {@code ops->enable} happened. As there, enabling without a
+     * callback only records the wish (enabled, not armed), while an armed listener whose callback
+     * is then set to null stays armed and closes each connection it accepts.
+     */
+    private volatile boolean armed;
     private volatile boolean freed;
 
     private ListenerImpl(EventBase base, EventBaseGroup group, EventBaseGroup.Distribution distribution,
@@ -80,6 +86,7 @@ public final class ListenerImpl implements Listener {
         this.callback = callback;
         this.arg = arg;
         this.enabled = !options.contains(ListenerOption.DISABLED);
+        this.armed = enabled && callback != null;
         server.configureBlocking(false);
         this.selector = Selector.open();
         server.register(selector, SelectionKey.OP_ACCEPT);
@@ -156,8 +163,7 @@ public final class ListenerImpl implements Listener {
         long backoff = MIN_BACKOFF;
         try {
             while (!freed) {
-                if (!enabled || callback == null) {
-                    // libevent: enabling without a callback only records the wish.
+                if (!armed) {
                     LockSupport.park(this);
                     continue;
                 }
@@ -184,6 +190,11 @@ public final class ListenerImpl implements Listener {
                     continue;
                 }
                 backoff = MIN_BACKOFF;
+                if (callback == null) {
+                    // libevent's listener_read_cb: an armed listener without a callback closes what it accepts.
+                    closeQuietly(ch);
+                    continue;
+                }
                 handOff(ch);
             }
         } catch (ClosedSelectorException e) {
@@ -277,6 +288,9 @@ public final class ListenerImpl implements Listener {
         try {
             checkLive();
             enabled = true;
+            if (callback != null) {
+                armed = true;
+            }
         } finally {
             lock.unlock();
         }
@@ -293,6 +307,7 @@ public final class ListenerImpl implements Listener {
         try {
             checkLive();
             enabled = false;
+            armed = false;
         } finally {
             lock.unlock();
         }
@@ -309,8 +324,14 @@ public final class ListenerImpl implements Listener {
         lock.lock();
         try {
             checkLive();
+            // libevent's evconnlistener_set_cb: only a listener enabled without a callback arms
+            // here; clearing the callback of an armed one leaves it accepting (and closing).
+            boolean arm = enabled && this.callback == null && callback != null;
             this.arg = arg;
             this.callback = callback;
+            if (arm) {
+                armed = true;
+            }
         } finally {
             lock.unlock();
         }

@@ -125,6 +125,40 @@ class ListenerTest {
         l.free();
     }
 
+    /**
+     * libevent's evconnlistener_set_cb and listener_read_cb: an enabled listener whose callback is
+     * cleared goes on accepting and closes each connection; one enabled without a callback does not
+     * accept until a callback is set.
+     */
+    @Test
+    void aClearedCallbackClosesConnectionsButAMissingOneLeavesThemWaiting() throws Exception {
+        BlockingQueue<SocketChannel> got = new LinkedBlockingQueue<>();
+        Listener l = lo.listen((lis, ch, peer, arg) -> got.add(ch));
+        client(l.localAddress());
+        poll(got).close();
+        l.setCallback(null, null);
+        SocketChannel rejected = client(l.localAddress());
+        rejected.socket().setSoTimeout(10_000);
+        assertThat(rejected.socket().getInputStream().read()).as("the listener closed it").isEqualTo(-1);
+        assertThat(got).isEmpty();
+        l.free();
+
+        Listener waiting = Listener.bind(lo.base, null, null, EnumSet.of(ListenerOption.CLOSE_ON_FREE), 16,
+                Loopback.anyPort());
+        assertThat(waiting.isEnabled()).isTrue();
+        SocketChannel queued = client(waiting.localAddress());
+        queued.write(java.nio.ByteBuffer.wrap(new byte[] {42}));
+        lo.call(() -> null);
+        waiting.setCallback((lis, ch, peer, arg) -> got.add(ch), null);
+        SocketChannel accepted = poll(got);
+        assertThat(accepted).as("the connection waited in the backlog").isNotNull();
+        java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+        assertThat(accepted.read(one)).isEqualTo(1);
+        assertThat(one.get(0)).isEqualTo((byte) 42);
+        accepted.close();
+        waiting.free();
+    }
+
     @Test
     void freeInsideTheCallbackClosesTheServerSocket() throws Exception {
         BlockingQueue<SocketChannel> got = new LinkedBlockingQueue<>();
