@@ -23,14 +23,19 @@ import java.util.function.BooleanSupplier;
  * kernel, never does either).
  * <p>Any thread; guarded by {@link #LOCK}. Weak keys: a channel nobody uses any more takes its
  * entry with it. Nothing here is on a message's path: readers look here when they start and when
- * they end, and only while some channel has an entry.
+ * they end, and after a read, and take the lock only while their own channel has an entry.
  */
 final class ReadHandover {
     /** Guards {@link #ENTRIES}. */
     private static final ReentrantLock LOCK = new ReentrantLock();
     private static final Map<SocketChannel, Entry> ENTRIES = new WeakHashMap<>();
-    /** volatile: lets a reader's check cost one read while no channel is being handed over (the usual case). */
-    private static volatile int count;
+    /**
+     * Identity hashes of the channels with an entry (one of a collected channel may linger until
+     * the next change): a reader looks in {@link #ENTRIES}, under the lock, only when its channel's
+     * hash is here, so a handover that never ends (a stale reader on an idle channel) costs the
+     * other connections one volatile read, never the lock. volatile: read without the lock.
+     */
+    private static volatile int[] keys = new int[0];
 
     /** What a channel's earlier readers left: bytes in [position, limit) and the error after them, if any. */
     record Left(ByteBuffer bytes, IOException error) {
@@ -69,7 +74,7 @@ final class ReadHandover {
      */
     static void release(SocketChannel channel, ByteBuffer bytes, ByteBuffer more, IOException error) {
         boolean nothing = (bytes == null || !bytes.hasRemaining()) && (more == null || !more.hasRemaining()) && error == null;
-        if (nothing && count == 0) {
+        if (nothing && !mayHave(channel)) {
             return;
         }
         Thread me = Thread.currentThread();
@@ -105,7 +110,7 @@ final class ReadHandover {
      * unparked then). Returns what earlier readers left (taking it), or null.
      */
     static Left awaitTurn(SocketChannel channel, BooleanSupplier stop) {
-        if (count == 0) {
+        if (!mayHave(channel)) {
             return null;
         }
         Thread me = Thread.currentThread();
@@ -142,7 +147,7 @@ final class ReadHandover {
      * started beside one that became stale later (two bufferevents on one channel at once).
      */
     static Left take(SocketChannel channel) {
-        if (count == 0) {
+        if (!mayHave(channel)) {
             return null;
         }
         LOCK.lock();
@@ -156,7 +161,7 @@ final class ReadHandover {
 
     /** Returns whether {@code channel} has bytes or an error left over (for tests). */
     static boolean has(SocketChannel channel) {
-        if (count == 0) {
+        if (!mayHave(channel)) {
             return false;
         }
         LOCK.lock();
@@ -170,7 +175,7 @@ final class ReadHandover {
 
     /** Returns whether a stale reader of {@code channel} may still be in a read (for tests). */
     static boolean hasStale(SocketChannel channel) {
-        if (count == 0) {
+        if (!mayHave(channel)) {
             return false;
         }
         LOCK.lock();
@@ -207,7 +212,7 @@ final class ReadHandover {
         if (e == null) {
             e = new Entry();
             ENTRIES.put(channel, e);
-            count = ENTRIES.size();
+            rebuildKeys();
         }
         return e;
     }
@@ -215,8 +220,35 @@ final class ReadHandover {
     private static void forgetIfUnused(SocketChannel channel, Entry e) {
         if (e.unused()) {
             ENTRIES.remove(channel);
-            count = ENTRIES.size();
+            rebuildKeys();
         }
+    }
+
+    /** Returns whether {@code channel} may have an entry; false means it has none. Any thread, no lock. */
+    private static boolean mayHave(SocketChannel channel) {
+        int[] k = keys;
+        if (k.length == 0) {
+            return false;
+        }
+        int h = System.identityHashCode(channel);
+        for (int x : k) {
+            if (x == h) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Lock held. */
+    private static void rebuildKeys() {
+        int[] k = new int[ENTRIES.size()];
+        int i = 0;
+        for (SocketChannel c : ENTRIES.keySet()) {
+            if (i < k.length) {
+                k[i++] = System.identityHashCode(c);
+            }
+        }
+        keys = i == k.length ? k : java.util.Arrays.copyOf(k, i);
     }
 
     private static ByteBuffer append(ByteBuffer to, ByteBuffer src) {

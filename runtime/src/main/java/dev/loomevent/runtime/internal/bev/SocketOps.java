@@ -236,6 +236,22 @@ public final class SocketOps implements BevOps {
         return false;
     }
 
+    /** The calling reader thread ends; forgets it if it is still the current one. Lock not held. */
+    void readerGone() {
+        Thread t = Thread.currentThread();
+        if (reader != t) {
+            return;
+        }
+        core.lock.lock();
+        try {
+            if (READER.compareAndSet(this, t, (Thread) null)) {
+                readerParked = false;
+            }
+        } finally {
+            core.lock.unlock();
+        }
+    }
+
     /** The writer found work: an idle request that raced with it no longer applies. Lock held. */
     void writerWorking() {
         writerRetire = false;
@@ -299,6 +315,25 @@ public final class SocketOps implements BevOps {
         SocketChannel ch = channel;
         if (r != null && ch != null && ch.isOpen()) {
             ReadHandover.stale(ch, r);
+        }
+    }
+
+    /**
+     * Lets go of the channel (its reader turns stale) and takes {@code ch}. The old threads are
+     * woken only after the new generation is set: a reader waiting its turn in
+     * {@link ReadHandover#awaitTurn} tests the generation without the lock, and one woken before
+     * would park again, stale for good. Lock held.
+     */
+    private void replaceChannel(SocketChannel ch) {
+        markReaderStale();
+        Thread r = reader;
+        Thread w = writer;
+        adopt(ch);
+        if (r != null) {
+            LockSupport.unpark(r);
+        }
+        if (w != null) {
+            LockSupport.unpark(w);
         }
     }
 
@@ -412,9 +447,7 @@ public final class SocketOps implements BevOps {
             }
         }
         cancelLookup();
-        markReaderStale();
-        wakeBoth();
-        adopt(ch);
+        replaceChannel(ch);
         return 0;
     }
 
@@ -452,9 +485,7 @@ public final class SocketOps implements BevOps {
             }
         }
         cancelLookup();
-        markReaderStale();
-        wakeBoth();
-        adopt(ch);
+        replaceChannel(ch);
         state = CONNECTING;
         int gen = generation;
         SocketChannel target = ch;

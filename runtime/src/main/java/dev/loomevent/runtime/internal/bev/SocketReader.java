@@ -84,8 +84,10 @@ final class SocketReader implements Runnable {
             }
         } finally {
             if (!released) {
-                // Only a thread that died of an unexpected error gets here: never hold up the next reader.
+                // An EOF or error ended this reader, or an unexpected error killed it: it must not
+                // hold up the channel's next reader, nor be marked stale later as if still reading.
                 ReadHandover.release(channel, null, null, null);
+                ops.readerGone();
             }
         }
     }
@@ -281,7 +283,8 @@ final class SocketReader implements Runnable {
      * free closes it (CLOSE_ON_FREE); setChannel() never closes it. Lock held.
      */
     private void leave() {
-        boolean closing = core.isFreed() && core.options().contains(BevOption.CLOSE_ON_FREE);
+        // CLOSE_ON_FREE closes the bufferevent's channel at the free, not one it let go of before.
+        boolean closing = core.isFreed() && core.options().contains(BevOption.CLOSE_ON_FREE) && ops.channel == channel;
         if (channel.isOpen() && !closing) {
             ReadHandover.release(channel, leftover, small, stagedEnd == END_ERROR ? stagedError : null);
         } else {

@@ -1,0 +1,221 @@
+package dev.loomevent.runtime.internal.bev;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loomevent.api.BevOption;
+import dev.loomevent.api.Bufferevent;
+import dev.loomevent.api.Direction;
+import java.lang.reflect.Field;
+import java.nio.channels.SocketChannel;
+import java.util.EnumSet;
+import java.util.concurrent.locks.ReentrantLock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Handing the reading of a channel from one socket bufferevent's reader to the next (ReadHandover). */
+@Timeout(60)
+class ReadHandoverTest {
+
+    private static Thread readerOf(Bufferevent bev) {
+        return ((SocketOps) ((BuffereventCore) bev).ops()).readerThread();
+    }
+
+    private static String drain(Bufferevent bev) {
+        byte[] got = new byte[(int) bev.input().length()];
+        bev.read(got, 0, got.length);
+        return new String(got);
+    }
+
+    /**
+     * A CLOSE_ON_FREE bufferevent lets go of channel A with setChannel (which never closes it); its
+     * old reader is still in a read of A. Freeing the bufferevent then closes its current channel,
+     * not A: the bytes that old reader wakes with belong to A's next bufferevent.
+     */
+    @Test
+    void bytesOfAChannelReplacedBeforeACloseOnFreeFreeReachItsNextBufferevent() throws Exception {
+        try (Loopback lo = new Loopback("handover-cof"); Loopback.Pair p = lo.pair(EnumSet.of(BevOption.CLOSE_ON_FREE))) {
+            Bufferevent first = p.bev();
+            first.enable(Direction.READ);
+            Loopback.writeFully(p.peer(), "a".getBytes());
+            Loopback.await("the first byte", () -> first.input().length() == 1);
+            SocketChannel a = first.channel();
+            assertThat(first.setChannel(null)).isZero(); // the old reader stays in a read of a
+            assertThat(ReadHandover.hasStale(a)).isTrue();
+            first.free(); // closes its channel (none now), not a
+            assertThat(a.isOpen()).isTrue();
+            Bufferevent second = Bufferevent.socket(lo.base, a, EnumSet.of(BevOption.CLOSE_ON_FREE));
+            second.enable(Direction.READ);
+            Thread reader = readerOf(second);
+            Loopback.await("the new reader to wait", () -> reader.getState() == Thread.State.WAITING);
+            Loopback.writeFully(p.peer(), "bc".getBytes());
+            Loopback.await("bc in the new input", () -> second.input().length() == 2);
+            Loopback.writeFully(p.peer(), "d".getBytes());
+            Loopback.await("d in the new input", () -> second.input().length() == 3);
+            assertThat(drain(second)).isEqualTo("bcd");
+            assertThat(ReadHandover.hasStale(a)).isFalse();
+            second.free();
+        }
+    }
+
+    /**
+     * A reader of a freed bufferevent that stays in a read of an idle channel (the usual fate of a
+     * free() without CLOSE_ON_FREE on a quiet connection) must not put the handover's global lock
+     * on every other connection's messages: another connection's bytes arrive while that lock is
+     * held.
+     */
+    @Test
+    void anIdleStaleReaderDoesNotPutTheGlobalLockOnOtherConnectionsMessages() throws Exception {
+        try (Loopback lo = new Loopback("handover-idle"); Loopback.Pair idle = lo.pair(EnumSet.noneOf(BevOption.class));
+             Loopback.Pair busy = lo.pair(EnumSet.of(BevOption.CLOSE_ON_FREE))) {
+            Bufferevent first = idle.bev();
+            first.enable(Direction.READ);
+            Loopback.writeFully(idle.peer(), "a".getBytes());
+            Loopback.await("the first byte", () -> first.input().length() == 1);
+            SocketChannel ch = first.channel();
+            first.free(); // its reader stays in a read of ch: the peer sends nothing more
+            assertThat(ReadHandover.hasStale(ch)).isTrue();
+
+            Bufferevent other = busy.bev();
+            other.enable(Direction.READ);
+            Loopback.writeFully(busy.peer(), "x".getBytes());
+            Loopback.await("x", () -> other.input().length() == 1);
+            Field f = ReadHandover.class.getDeclaredField("LOCK");
+            f.setAccessible(true);
+            ReentrantLock lock = (ReentrantLock) f.get(null);
+            lock.lock();
+            try {
+                Loopback.writeFully(busy.peer(), "y".getBytes());
+                Loopback.await("y on the unrelated connection while the handover lock is held",
+                        () -> other.input().length() == 2);
+            } finally {
+                lock.unlock();
+            }
+            assertThat(drain(other)).isEqualTo("xy");
+            lo.call(() -> {
+                other.free();
+                return null;
+            });
+            idle.peer().close(); // the stale reader wakes with EOF and ends
+            Loopback.await("the stale reader to end", () -> !ReadHandover.hasStale(ch));
+            ch.close();
+        }
+    }
+
+    /** setChannel(A -> B -> A) on one bufferevent: A's old reader hands its bytes to A's new reader. */
+    @Test
+    void setChannelAwayAndBackKeepsTheBytesInOrder() throws Exception {
+        try (Loopback lo = new Loopback("handover-aba"); Loopback.Pair a = lo.pair(EnumSet.noneOf(BevOption.class));
+             Loopback.Pair b = lo.pair(EnumSet.noneOf(BevOption.class))) {
+            Bufferevent bev = a.bev();
+            bev.enable(Direction.READ);
+            Loopback.writeFully(a.peer(), "1".getBytes());
+            Loopback.await("1", () -> bev.input().length() == 1);
+            SocketChannel chA = bev.channel();
+            SocketChannel chB = b.bev().channel();
+            b.bev().free();
+            assertThat(bev.setChannel(chB)).isZero();
+            assertThat(bev.setChannel(chA)).isZero();
+            Thread reader = readerOf(bev);
+            Loopback.await("the new reader to wait", () -> reader.getState() == Thread.State.WAITING);
+            Loopback.writeFully(a.peer(), "23".getBytes());
+            Loopback.await("23", () -> bev.input().length() == 3);
+            Loopback.writeFully(a.peer(), "4".getBytes());
+            Loopback.await("4", () -> bev.input().length() == 4);
+            assertThat(drain(bev)).isEqualTo("1234");
+            assertThat(ReadHandover.hasStale(chA)).isFalse();
+            lo.call(() -> {
+                bev.free();
+                return null;
+            });
+            b.peer().close();
+            Loopback.await("B's stale reader to end", () -> !ReadHandover.hasStale(chB));
+            chA.close();
+            chB.close();
+        }
+    }
+
+    /** The new bufferevent is freed (CLOSE_ON_FREE) while its reader waits its turn: nothing is left behind. */
+    @Test
+    void freeWhileTheNewReaderWaitsItsTurnLeavesNoEntry() throws Exception {
+        try (Loopback lo = new Loopback("handover-free-waiting"); Loopback.Pair p = lo.pair(EnumSet.noneOf(BevOption.class))) {
+            Bufferevent first = p.bev();
+            first.enable(Direction.READ);
+            Loopback.writeFully(p.peer(), "a".getBytes());
+            Loopback.await("a", () -> first.input().length() == 1);
+            SocketChannel ch = first.channel();
+            first.free();
+            Bufferevent second = Bufferevent.socket(lo.base, ch, EnumSet.of(BevOption.CLOSE_ON_FREE));
+            second.enable(Direction.READ);
+            Thread reader = readerOf(second);
+            Loopback.await("the new reader to wait", () -> reader.getState() == Thread.State.WAITING);
+            lo.call(() -> {
+                second.free();
+                return null;
+            });
+            Loopback.await("the waiting reader to end", () -> !reader.isAlive());
+            assertThat(ch.isOpen()).isFalse();
+            Loopback.await("the old reader to end", () -> !ReadHandover.hasStale(ch));
+            assertThat(ReadHandover.has(ch)).isFalse();
+        }
+    }
+
+    /** The peer half-closes while the new reader waits its turn: the new bufferevent sees EOF. */
+    @Test
+    void eofWhileHandingOverReachesTheNewBufferevent() throws Exception {
+        try (Loopback lo = new Loopback("handover-eof"); Loopback.Pair p = lo.pair(EnumSet.noneOf(BevOption.class))) {
+            Bufferevent first = p.bev();
+            first.enable(Direction.READ);
+            Loopback.writeFully(p.peer(), "a".getBytes());
+            Loopback.await("a", () -> first.input().length() == 1);
+            SocketChannel ch = first.channel();
+            first.free();
+            Bufferevent second = Bufferevent.socket(lo.base, ch, EnumSet.of(BevOption.CLOSE_ON_FREE));
+            java.util.concurrent.CompletableFuture<Integer> events = new java.util.concurrent.CompletableFuture<>();
+            second.setCallbacks(null, null, (b, ev, arg) -> events.complete(ev));
+            second.enable(Direction.READ);
+            Thread reader = readerOf(second);
+            Loopback.await("the new reader to wait", () -> reader.getState() == Thread.State.WAITING);
+            Loopback.writeFully(p.peer(), "bc".getBytes());
+            p.peer().shutdownOutput();
+            int ev = events.get(15, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(ev).isEqualTo(dev.loomevent.api.BevEvent.EOF | dev.loomevent.api.BevEvent.READING);
+            assertThat(drain(second)).isEqualTo("bc");
+            assertThat(ReadHandover.hasStale(ch)).isFalse();
+            assertThat(ReadHandover.has(ch)).isFalse();
+            lo.call(() -> {
+                second.free();
+                return null;
+            });
+        }
+    }
+
+    /** The user closes the channel while the new reader waits its turn: both readers end, nothing is left. */
+    @Test
+    void closingTheChannelWhileHandingOverEndsBothReaders() throws Exception {
+        try (Loopback lo = new Loopback("handover-close"); Loopback.Pair p = lo.pair(EnumSet.noneOf(BevOption.class))) {
+            Bufferevent first = p.bev();
+            first.enable(Direction.READ);
+            Loopback.writeFully(p.peer(), "a".getBytes());
+            Loopback.await("a", () -> first.input().length() == 1);
+            SocketChannel ch = first.channel();
+            Thread old = readerOf(first);
+            first.free();
+            Bufferevent second = Bufferevent.socket(lo.base, ch, EnumSet.noneOf(BevOption.class));
+            java.util.concurrent.CompletableFuture<Integer> events = new java.util.concurrent.CompletableFuture<>();
+            second.setCallbacks(null, null, (b, ev, arg) -> events.complete(ev));
+            second.enable(Direction.READ);
+            Thread reader = readerOf(second);
+            Loopback.await("the new reader to wait", () -> reader.getState() == Thread.State.WAITING);
+            ch.close();
+            int ev = events.get(15, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(ev & dev.loomevent.api.BevEvent.ERROR).isNotZero();
+            Loopback.await("the old reader to end", () -> !old.isAlive());
+            assertThat(ReadHandover.hasStale(ch)).isFalse();
+            assertThat(ReadHandover.has(ch)).isFalse();
+            lo.call(() -> {
+                second.free();
+                return null;
+            });
+        }
+    }
+}
