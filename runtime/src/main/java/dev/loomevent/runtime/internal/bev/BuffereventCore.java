@@ -60,6 +60,10 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
     /** The read/write callback was triggered with IGNORE_WATERMARKS: no re-check when it runs. */
     private static final int P_READ_FORCED = 1 << 27;
     private static final int P_WRITE_FORCED = 1 << 28;
+    /** A deferred triggerEvent waits in {@link #triggeredEvents}. */
+    private static final int P_TRIGGERED = 1 << 29;
+    /** The pending bits an event callback takes: CONNECTED and the three event lanes. */
+    private static final int LATE_EVENTS = P_CONNECTED | 0xffffff;
     private static final IntBinaryOperator OR = (a, b) -> a | b;
 
     /**
@@ -78,6 +82,12 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
     private final boolean lockDuringCallbacks;
     private final Dispatch dispatch;
     private final AtomicInteger pending = new AtomicInteger();
+    /**
+     * Events of {@code triggerEvent(..., DEFER_CALLBACKS)} on a bufferevent without
+     * {@link BevOption#DEFER_CALLBACKS}: libevent's deferred runner delivers them whole (CONNECTED
+     * included) after the read and write callbacks of its run; not split into the I/O lanes.
+     */
+    private final AtomicInteger triggeredEvents = new AtomicInteger();
     private BevOps ops;
 
     // volatile: dispatch and the I/O threads read them without the lock.
@@ -416,8 +426,15 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
                 int ws = (p >>> 8) & 0xff;
                 int os = (p >>> 16) & 0xff;
                 if (deferCallbacks) {
-                    if ((rs | ws | os) != 0) {
-                        runEvent(rs | ws | os);
+                    // libevent's deferred runner reads eventcb_pending only after the read and write
+                    // callbacks: events they queued (a triggerEvent, even with CONNECTED) are
+                    // delivered in this run, merged into one call, not split by a later run.
+                    int late = (pending.get() & LATE_EVENTS) == 0 ? 0
+                            : pending.getAndUpdate(x -> x & ~LATE_EVENTS) & LATE_EVENTS;
+                    int ev = rs | ws | os | (late & 0xff) | ((late >>> 8) & 0xff) | ((late >>> 16) & 0xff)
+                            | ((late & P_CONNECTED) != 0 ? BevEvent.CONNECTED : 0);
+                    if (ev != 0) {
+                        runEvent(ev);
                     }
                 } else {
                     if (rs != 0) {
@@ -428,6 +445,12 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
                     }
                     if (os != 0) {
                         runEvent(os);
+                    }
+                    if ((p & P_TRIGGERED) != 0) {
+                        int t = triggeredEvents.getAndSet(0);
+                        if (t != 0) {
+                            runEvent(t);
+                        }
                     }
                 }
             } finally {
@@ -969,6 +992,11 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
                 runEvent(events);
             } finally {
                 leaveCallbacks(lockDuringCallbacks);
+            }
+        } else if (!deferCallbacks && opts.contains(TriggerOption.DEFER_CALLBACKS) && events != 0) {
+            triggeredEvents.getAndAccumulate(events, OR);
+            if (pending.getAndAccumulate(P_TRIGGERED, OR) == 0) {
+                scheduler.activate(dispatch);
             }
         } else {
             post(false, false, events);

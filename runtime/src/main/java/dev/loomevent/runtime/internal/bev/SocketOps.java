@@ -373,7 +373,9 @@ public final class SocketOps implements BevOps {
             if (!core.active(BuffereventCore.READ)) {
                 return false;
             }
-            if (s == CONNECTING) {
+            if (s == CONNECTING || s == NONE) {
+                // No channel (or not connected yet): nothing can arrive, so reading waits, as
+                // libevent's read event on fd -1 does until its timeout.
                 return true;
             }
             long high = core.readHigh();
@@ -382,7 +384,8 @@ public final class SocketOps implements BevOps {
         if (!core.active(BuffereventCore.WRITE)) {
             return false;
         }
-        return s == CONNECTING || (s == CONNECTED && (writerBusy || core.output().length() > 0));
+        return s == CONNECTING || (s == NONE && core.output().length() > 0)
+                || (s == CONNECTED && (writerBusy || core.output().length() > 0));
     }
 
     /** libevent {@code be_socket_flush}: socket bufferevents do nothing and return 0. */
@@ -569,12 +572,39 @@ public final class SocketOps implements BevOps {
         return 0;
     }
 
+    private static final java.util.regex.Pattern IPV4_LITERAL = java.util.regex.Pattern.compile(
+            "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+
+    /**
+     * An address literal of {@code family} (null: any) is used as is, never handed to the resolver,
+     * as libevent's {@code evutil_getaddrinfo} parses numeric hosts before any lookup. Returns null
+     * for a name, or for a literal of the other family (the resolver then decides).
+     */
+    static InetAddress numericHost(String host, StandardProtocolFamily family) {
+        boolean v4 = IPV4_LITERAL.matcher(host).matches();
+        if (!v4 && host.indexOf(':') < 0) {
+            return null;
+        }
+        InetAddress a;
+        try {
+            a = InetAddress.getByName(host); // a literal: parsed, no lookup
+        } catch (UnknownHostException e) {
+            return null;
+        }
+        if (family == StandardProtocolFamily.INET && !(a instanceof java.net.Inet4Address)
+                || family == StandardProtocolFamily.INET6 && !(a instanceof java.net.Inet6Address)) {
+            return null;
+        }
+        return a;
+    }
+
     /** Lookup virtual thread: resolves, then connects to the first address (as libevent does). */
     private void runLookup(DnsResolver r, StandardProtocolFamily family, String host, int port, int gen) {
         List<InetAddress> found = null;
         Exception failure = null;
         try {
-            found = r.resolve(host, family);
+            InetAddress literal = numericHost(host, family);
+            found = literal != null ? List.of(literal) : r.resolve(host, family);
             if (found == null || found.isEmpty()) {
                 failure = new UnknownHostException(host + ": no address of family " + family);
             }
