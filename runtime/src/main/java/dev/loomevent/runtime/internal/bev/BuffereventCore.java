@@ -62,7 +62,7 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
     private static final int P_WRITE_FORCED = 1 << 28;
     /** A deferred triggerEvent waits in {@link #triggeredEvents}. */
     private static final int P_TRIGGERED = 1 << 29;
-    /** The pending bits an event callback takes: CONNECTED and the three event lanes. */
+    /** The pending bits a deferred run's event step takes: CONNECTED and the three event lanes. */
     private static final int LATE_EVENTS = P_CONNECTED | 0xffffff;
     private static final IntBinaryOperator OR = (a, b) -> a | b;
 
@@ -309,6 +309,53 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
     }
 
     /** Clears {@code dirs} from the enabled bits as the engine does before an EOF/error/timeout event. Lock held. */
+    /**
+     * The reader reported EOF or a read error and disabled reading; the event callback has not run
+     * yet. libevent observes the end and runs the callback in one step of its loop, so an
+     * enable(READ) made meanwhile (say, by a CONNECTED callback queued earlier) comes, in libevent's
+     * order, before the end: it must not start a reader that reports the end again, and the end
+     * disables reading after it. Guarded by {@link #lock}; volatile for the dispatcher's check.
+     */
+    private volatile boolean readEndPending;
+
+    /** The reader reports an EOF or error: disables reading until the event callback has run. Lock held. */
+    void readEnded() {
+        readEndPending = true;
+        disableInternal(READ);
+    }
+
+    /** Whether a reported read end waits for its event callback (no reader may start). Lock held. */
+    boolean readEndPending() {
+        return readEndPending;
+    }
+
+    /** A new channel: an end reported for the old one does not hold up reading it. Lock held. */
+    void clearReadEnd() {
+        readEndPending = false;
+    }
+
+    /** Callback thread, just before the read end's event callback: the end disables reading after any enable made meanwhile. */
+    private void readEndDelivered() {
+        if (!readEndPending) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (readEndPending) {
+                readEndPending = false;
+                if (!freed) {
+                    disableInternal(READ);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static boolean readEnd(int events) {
+        return (events & BevEvent.READING) != 0 && (events & (BevEvent.EOF | BevEvent.ERROR)) != 0;
+    }
+
     void disableInternal(int dirs) {
         enabled &= ~dirs;
         ops.disable(dirs);
@@ -396,6 +443,23 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
             super(priority, CallbackKind.READ);
         }
 
+        /**
+         * Deferred runs only: takes the {@code mask} bits posted since the run began, as libevent's
+         * deferred runner tests each of readcb_pending, writecb_pending and eventcb_pending just
+         * before its step — so a read the reader posts while CONNECTED runs is called before the
+         * EOF it posts next, and events a read callback queues are delivered with this run's.
+         */
+        private int takeLate(int mask) {
+            int cur;
+            do {
+                cur = pending.get();
+                if ((cur & mask) == 0) {
+                    return 0;
+                }
+            } while (!pending.compareAndSet(cur, cur & ~mask));
+            return cur & mask;
+        }
+
         @Override
         protected void fire() {
             int p = pending.getAndSet(0);
@@ -410,6 +474,9 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
                 if ((p & P_CONNECTED) != 0) {
                     runEvent(BevEvent.CONNECTED);
                 }
+                if (deferCallbacks) {
+                    p |= takeLate(P_READ | P_READ_FORCED);
+                }
                 // The I/O threads go on while callbacks run: a read or drain posted a moment ago
                 // may have been undone by an earlier callback (input drained, output refilled).
                 // libevent, which does I/O only between callbacks, would not call then: neither do we.
@@ -418,6 +485,9 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
                     if (deferCallbacks) {
                         inbufWatermarkCheck();
                     }
+                }
+                if (deferCallbacks) {
+                    p |= takeLate(P_WRITE | P_WRITE_FORCED);
                 }
                 if ((p & P_WRITE) != 0 && ((p & P_WRITE_FORCED) != 0 || output.length() <= writeLow)) {
                     runWrite();
@@ -429,15 +499,20 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
                     // libevent's deferred runner reads eventcb_pending only after the read and write
                     // callbacks: events they queued (a triggerEvent, even with CONNECTED) are
                     // delivered in this run, merged into one call, not split by a later run.
-                    int late = (pending.get() & LATE_EVENTS) == 0 ? 0
-                            : pending.getAndUpdate(x -> x & ~LATE_EVENTS) & LATE_EVENTS;
+                    int late = takeLate(LATE_EVENTS);
                     int ev = rs | ws | os | (late & 0xff) | ((late >>> 8) & 0xff) | ((late >>> 16) & 0xff)
                             | ((late & P_CONNECTED) != 0 ? BevEvent.CONNECTED : 0);
                     if (ev != 0) {
+                        if (readEnd(ev)) {
+                            readEndDelivered();
+                        }
                         runEvent(ev);
                     }
                 } else {
                     if (rs != 0) {
+                        if (readEnd(rs)) {
+                            readEndDelivered();
+                        }
                         runEvent(rs);
                     }
                     if (ws != 0) {

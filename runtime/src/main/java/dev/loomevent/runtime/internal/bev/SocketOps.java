@@ -125,6 +125,7 @@ public final class SocketOps implements BevOps {
     /** Takes {@code ch} as the channel of a new generation. Lock held. */
     private void adopt(SocketChannel ch) {
         generation++;
+        core.clearReadEnd();
         READER.setVolatile(this, (Thread) null);
         WRITER.setVolatile(this, (Thread) null);
         channel = ch;
@@ -156,7 +157,7 @@ public final class SocketOps implements BevOps {
 
     /** Starts the reader if it never ran, or unparks it if it sleeps. Any thread. */
     void kickReader() {
-        if (state != CONNECTED) {
+        if (state != CONNECTED || core.readEndPending()) {
             return;
         }
         Thread t = reader;

@@ -274,7 +274,7 @@ final class SocketReader implements Runnable {
         stagedEnd = NO_END;
         stagedError = null;
         streaming = false;
-        core.disableInternal(BuffereventCore.READ);
+        core.readEnded();
         core.post(false, false, events);
     }
 

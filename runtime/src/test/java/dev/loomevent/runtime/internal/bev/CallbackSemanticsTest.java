@@ -52,6 +52,90 @@ class CallbackSemanticsTest {
         });
     }
 
+    /**
+     * libevent's deferred runner (bufferevent_run_deferred_callbacks_*) runs CONNECTED, then the
+     * read callback, then the other events. Bytes and an EOF the reader delivers while the
+     * CONNECTED callback runs must keep that order: the read callback sees the bytes before the
+     * EOF callback (which here drains them) runs.
+     */
+    @Test
+    void withDeferredCallbacksBytesReadDuringConnectedReachTheReadCallbackBeforeEof() throws Exception {
+        try (ServerSocketChannel server = ServerSocketChannel.open()) {
+            server.bind(Loopback.anyPort());
+            java.util.List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Bufferevent bev = Bufferevent.socket(lo.base, null, EnumSet.of(BevOption.CLOSE_ON_FREE, BevOption.DEFER_CALLBACKS));
+            bev.setCallbacks((b, arg) -> order.add("read " + b.input().length()), null, (b, ev, arg) -> {
+                order.add(BevEvent.toString(ev));
+                if ((ev & BevEvent.CONNECTED) != 0) {
+                    // Hold the callback thread until the reader has delivered the bytes and the EOF.
+                    Loopback.await("the reader at EOF", () -> b.input().length() == 5 && !b.enabled().contains(Direction.READ));
+                }
+                if ((ev & BevEvent.EOF) != 0) {
+                    b.input().drain(b.input().length());
+                }
+            });
+            bev.enable(Direction.READ);
+            assertThat(bev.connect(server.getLocalAddress())).isZero();
+            try (java.nio.channels.SocketChannel peer = server.accept()) {
+                peer.write(java.nio.ByteBuffer.wrap("hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            }
+            Loopback.await("EOF delivered", () -> order.stream().anyMatch(e -> e.contains("EOF")));
+            settle();
+            assertThat(order).containsExactly(BevEvent.toString(BevEvent.CONNECTED), "read 5",
+                    BevEvent.toString(BevEvent.EOF | BevEvent.READING));
+            freeOnLoop(bev);
+        }
+    }
+
+    /**
+     * libevent's reader_eventcb (regress_bufferevent.c) enables reading when CONNECTED arrives. In
+     * libevent that enable comes before the loop ever sees the peer's EOF, so it is a no-op and the
+     * EOF disables reading once. Here the reader may reach the EOF while CONNECTED still waits for
+     * the callback thread: the enable must not start a second reader that reports EOF again.
+     */
+    @Test
+    void enablingReadInTheConnectedCallbackAfterTheReaderSawEofReportsEofOnce() throws Exception {
+        try (ServerSocketChannel server = ServerSocketChannel.open()) {
+            server.bind(Loopback.anyPort());
+            java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+            lo.base.execute(() -> {
+                blocked.countDown();
+                try {
+                    gate.await(15, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertThat(blocked.await(10, TimeUnit.SECONDS)).isTrue();
+            java.util.List<Integer> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Bufferevent bev = Bufferevent.socket(lo.base, null, EnumSet.of(BevOption.CLOSE_ON_FREE));
+            bev.setCallbacks(null, null, (b, ev, arg) -> {
+                events.add(ev);
+                if ((ev & BevEvent.CONNECTED) != 0) {
+                    b.enable(Direction.READ);
+                }
+            });
+            bev.enable(Direction.READ);
+            assertThat(bev.connect(server.getLocalAddress())).isZero();
+            try (java.nio.channels.SocketChannel peer = server.accept()) {
+                peer.write(java.nio.ByteBuffer.wrap("hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            }
+            // The reader has read everything and the EOF, and disabled reading, while the
+            // callback thread still holds CONNECTED back.
+            Loopback.await("the reader at EOF", () -> bev.input().length() == 5 && !bev.enabled().contains(Direction.READ));
+            gate.countDown();
+            Loopback.await("EOF delivered", () -> events.size() >= 2);
+            SocketOps ops = (SocketOps) ((BuffereventCore) bev).ops();
+            Loopback.await("no reader left", () -> ops.readerThread() == null);
+            settle();
+            assertThat(events).containsExactly(BevEvent.CONNECTED, BevEvent.EOF | BevEvent.READING);
+            assertThat(bev.enabled()).doesNotContain(Direction.READ);
+            assertThat(bev.input().length()).isEqualTo(5);
+            freeOnLoop(bev);
+        }
+    }
+
     @Test
     void aConnectWithNothingToSendRunsConnectedButNotTheWriteCallback() throws Exception {
         try (ServerSocketChannel server = ServerSocketChannel.open()) {

@@ -314,7 +314,7 @@ class LibeventRegressPortTest {
         }
         assertThat(failures).isEmpty();
         assertThat(strings).containsExactly(TEST_STR, TEST_STR);
-        assertThat(reads.get()).isGreaterThanOrEqualTo(2);
+        assertThat(reads.get()).as("read callbacks; events %s", seen).isGreaterThanOrEqualTo(2);
         lev.free();
         bevs.forEach(Bufferevent::free);
     }
