@@ -23,7 +23,11 @@ public interface Event {
      */
     void add(Duration timeout);
 
-    /** Makes the event not pending and not active; its callback will not run unless added again. libevent: {@code event_del}. */
+    /**
+     * Makes the event not pending and not active; its callback will not run unless added again.
+     * Called on another thread than the base's callback thread while this event's callback runs
+     * there, it first waits for that callback to return. libevent: {@code event_del}.
+     */
     void del();
 
     /**
@@ -56,6 +60,11 @@ public interface Event {
     /** Returns the base. libevent: {@code event_get_base}. */
     EventBase base();
 
-    /** Deletes the event and releases it; a second call does nothing. libevent: {@code event_free}. */
+    /**
+     * Deletes the event and releases it; a second call does nothing. Like {@link #del()}, called on
+     * another thread while this event's callback runs, it first waits for that callback to return
+     * (so a callback must not wait for a thread that frees or deletes its own event).
+     * libevent: {@code event_free}.
+     */
     void free();
 }

@@ -123,6 +123,13 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
     // busy base does not park per activation. Touched only on those (already slow) paths.
     private final LongAdder parks = new LongAdder();
     private final LongAdder unparks = new LongAdder();
+    // volatile: the user event (EventImpl) whose fire() runs now (callback thread writes, any thread reads).
+    private volatile Activation runningActivation;
+    /** Guards {@link #runningWaiters}; {@link #runningDone} is signalled when a waited-for run ends. */
+    private final ReentrantLock runningLock = new ReentrantLock();
+    private final Condition runningDone = runningLock.newCondition();
+    // written under runningLock; volatile: the callback thread reads it after each run without the lock.
+    private volatile int runningWaiters;
 
     /**
      * Creates a base configured by {@code config} and registers its statistics. Any thread.
@@ -460,10 +467,23 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
                     runCount = 0;
                 }
                 a.clearQueued();
+                // Only user events are waited for (Event.del/free); the bufferevents' activations
+                // skip the two fenced stores.
+                boolean tracked = a instanceof EventImpl;
+                if (tracked) {
+                    runningActivation = a;
+                }
                 try {
                     a.fire();
                 } catch (Throwable e) {
                     reportCallbackException(e);
+                } finally {
+                    if (tracked) {
+                        runningActivation = null;
+                        if (runningWaiters > 0) {
+                            signalRunEnded();
+                        }
+                    }
                 }
                 runCount++;
                 count++;
@@ -479,6 +499,49 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
             flushQueuedCount();
         }
         return count;
+    }
+
+    private void signalRunEnded() {
+        runningLock.lock();
+        try {
+            runningDone.signalAll();
+        } finally {
+            runningLock.unlock();
+        }
+    }
+
+    /**
+     * Waits until {@code a} is not running on the callback thread; returns at once on the callback
+     * thread itself. libevent's event_del waits so for a callback running in another thread
+     * (base->current_event_cond). The waiter's volatile count is written before it reads
+     * {@link #runningActivation}, and the loop clears that before it reads the count, so one of the
+     * two sees the other. Any thread; an interrupt ends the wait early, its status kept.
+     */
+    void awaitNotRunning(Activation a) {
+        if (runningActivation != a || inCallbackThread()) {
+            return;
+        }
+        runningLock.lock();
+        try {
+            runningWaiters++;
+            boolean interrupted = false;
+            try {
+                while (runningActivation == a && !interrupted) {
+                    try {
+                        runningDone.await();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            } finally {
+                runningWaiters--;
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        } finally {
+            runningLock.unlock();
+        }
     }
 
     private void flushQueuedCount() {

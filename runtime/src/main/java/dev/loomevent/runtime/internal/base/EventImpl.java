@@ -89,8 +89,14 @@ final class EventImpl extends TimerNode implements Event {
         return timeout.compareTo(Duration.ofDays(365 * 100)) > 0 ? Duration.ofDays(365 * 100).toNanos() : timeout.toNanos();
     }
 
+    /**
+     * libevent's event_del: from a thread other than the callback thread, it first waits until a run
+     * of this event's callback under way there has returned (event_del blocks while the callback
+     * runs in another thread), so that nothing of the callback happens after del() returns.
+     */
     @Override
     public void del() {
+        base.awaitNotRunning(this);
         lock.lock();
         try {
             delLocked();
@@ -231,6 +237,7 @@ final class EventImpl extends TimerNode implements Event {
 
     @Override
     public void free() {
+        base.awaitNotRunning(this);
         lock.lock();
         try {
             if (freed) {
