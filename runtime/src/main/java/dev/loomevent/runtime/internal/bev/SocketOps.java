@@ -576,6 +576,9 @@ public final class SocketOps implements BevOps {
     private static final java.util.regex.Pattern IPV4_LITERAL = java.util.regex.Pattern.compile(
             "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
 
+    private static final java.util.regex.Pattern IPV6_LITERAL_CHARS = java.util.regex.Pattern.compile(
+            "[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(%[0-9A-Za-z_.-]+)?");
+
     /**
      * An address literal of {@code family} (null: any) is used as is, never handed to the resolver,
      * as libevent's {@code evutil_getaddrinfo} parses numeric hosts before any lookup. Returns null
@@ -583,7 +586,9 @@ public final class SocketOps implements BevOps {
      */
     static InetAddress numericHost(String host, StandardProtocolFamily family) {
         boolean v4 = IPV4_LITERAL.matcher(host).matches();
-        if (!v4 && host.indexOf(':') < 0) {
+        // Only an IPv6 literal's characters reach getByName: a name with a ':' that does not start
+        // with a hex digit (say "x:1") would go to the system resolver there, not to ours.
+        if (!v4 && !IPV6_LITERAL_CHARS.matcher(host).matches()) {
             return null;
         }
         InetAddress a;

@@ -86,8 +86,9 @@ final class SocketReader implements Runnable {
             if (!released) {
                 // An EOF or error ended this reader, or an unexpected error killed it: it must not
                 // hold up the channel's next reader, nor be marked stale later as if still reading.
-                ReadHandover.release(channel, null, null, null);
+                // Forgotten first: a free() after the release would otherwise mark it stale for good.
                 ops.readerGone();
+                ReadHandover.release(channel, null, null, null);
             }
         }
     }

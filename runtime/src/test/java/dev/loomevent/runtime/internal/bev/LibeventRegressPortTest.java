@@ -628,4 +628,20 @@ class LibeventRegressPortTest {
         }
         lev.free();
     }
+
+    /**
+     * evutil_getaddrinfo treats only numeric hosts as literals; anything else goes to the resolver
+     * the user gave. InetAddress.getByName would look up a name such as "x:1" (a ':' but no hex
+     * first character) in the system resolver, so numericHost must not pass it there.
+     */
+    @Test
+    void numericHostTakesOnlyLiterals() {
+        assertThat(SocketOps.numericHost("127.0.0.1", null)).isNotNull();
+        assertThat(SocketOps.numericHost("::1", null)).isNotNull();
+        assertThat(SocketOps.numericHost("1.2.3.4.5", null)).isNull();
+        assertThat(SocketOps.numericHost("x:1", null)).isNull();
+        assertThat(SocketOps.numericHost("localhost:80", null)).isNull();
+        assertThat(SocketOps.numericHost("::ffff:foo", null)).isNull();
+        assertThat(SocketOps.numericHost("::1", java.net.StandardProtocolFamily.INET)).isNull();
+    }
 }
