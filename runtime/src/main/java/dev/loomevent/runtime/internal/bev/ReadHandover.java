@@ -161,27 +161,22 @@ final class ReadHandover {
 
     /** Returns whether {@code channel} has bytes or an error left over (for tests). */
     static boolean has(SocketChannel channel) {
-        if (!mayHave(channel)) {
-            return false;
-        }
-        LOCK.lock();
-        try {
-            Entry e = ENTRIES.get(channel);
-            return e != null && (e.bytes != null || e.error != null);
-        } finally {
-            LOCK.unlock();
-        }
+        return test(channel, e -> e.bytes != null || e.error != null);
     }
 
     /** Returns whether a stale reader of {@code channel} may still be in a read (for tests). */
     static boolean hasStale(SocketChannel channel) {
+        return test(channel, e -> !e.stale.isEmpty());
+    }
+
+    private static boolean test(SocketChannel channel, java.util.function.Predicate<Entry> p) {
         if (!mayHave(channel)) {
             return false;
         }
         LOCK.lock();
         try {
             Entry e = ENTRIES.get(channel);
-            return e != null && !e.stale.isEmpty();
+            return e != null && p.test(e);
         } finally {
             LOCK.unlock();
         }

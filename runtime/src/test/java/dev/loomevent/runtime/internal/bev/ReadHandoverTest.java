@@ -20,6 +20,26 @@ class ReadHandoverTest {
         return ((SocketOps) ((BuffereventCore) bev).ops()).readerThread();
     }
 
+    /**
+     * Enables reading on {@code p}'s bufferevent and waits for one byte from the peer, so that its
+     * reader is blocked in its next read; returns the channel.
+     */
+    private static SocketChannel readerInARead(Loopback.Pair p) throws Exception {
+        Bufferevent bev = p.bev();
+        bev.enable(Direction.READ);
+        Loopback.writeFully(p.peer(), "a".getBytes());
+        Loopback.await("the first byte", () -> bev.input().length() == 1);
+        return bev.channel();
+    }
+
+    /** Enables reading on {@code bev} and waits until its reader is parked (waiting its turn). */
+    private static Thread readingAndWaiting(Bufferevent bev) {
+        bev.enable(Direction.READ);
+        Thread reader = readerOf(bev);
+        Loopback.await("the new reader to wait", () -> reader.getState() == Thread.State.WAITING);
+        return reader;
+    }
+
     private static String drain(Bufferevent bev) {
         byte[] got = new byte[(int) bev.input().length()];
         bev.read(got, 0, got.length);
@@ -35,18 +55,13 @@ class ReadHandoverTest {
     void bytesOfAChannelReplacedBeforeACloseOnFreeFreeReachItsNextBufferevent() throws Exception {
         try (Loopback lo = new Loopback("handover-cof"); Loopback.Pair p = lo.pair(EnumSet.of(BevOption.CLOSE_ON_FREE))) {
             Bufferevent first = p.bev();
-            first.enable(Direction.READ);
-            Loopback.writeFully(p.peer(), "a".getBytes());
-            Loopback.await("the first byte", () -> first.input().length() == 1);
-            SocketChannel a = first.channel();
+            SocketChannel a = readerInARead(p);
             assertThat(first.setChannel(null)).isZero(); // the old reader stays in a read of a
             assertThat(ReadHandover.hasStale(a)).isTrue();
             first.free(); // closes its channel (none now), not a
             assertThat(a.isOpen()).isTrue();
             Bufferevent second = Bufferevent.socket(lo.base, a, EnumSet.of(BevOption.CLOSE_ON_FREE));
-            second.enable(Direction.READ);
-            Thread reader = readerOf(second);
-            Loopback.await("the new reader to wait", () -> reader.getState() == Thread.State.WAITING);
+            Thread reader = readingAndWaiting(second);
             Loopback.writeFully(p.peer(), "bc".getBytes());
             Loopback.await("bc in the new input", () -> second.input().length() == 2);
             Loopback.writeFully(p.peer(), "d".getBytes());
@@ -68,10 +83,7 @@ class ReadHandoverTest {
         try (Loopback lo = new Loopback("handover-idle"); Loopback.Pair idle = lo.pair(EnumSet.noneOf(BevOption.class));
              Loopback.Pair busy = lo.pair(EnumSet.of(BevOption.CLOSE_ON_FREE))) {
             Bufferevent first = idle.bev();
-            first.enable(Direction.READ);
-            Loopback.writeFully(idle.peer(), "a".getBytes());
-            Loopback.await("the first byte", () -> first.input().length() == 1);
-            SocketChannel ch = first.channel();
+            SocketChannel ch = readerInARead(idle);
             first.free(); // its reader stays in a read of ch: the peer sends nothing more
             assertThat(ReadHandover.hasStale(ch)).isTrue();
 
@@ -139,15 +151,10 @@ class ReadHandoverTest {
     void freeWhileTheNewReaderWaitsItsTurnLeavesNoEntry() throws Exception {
         try (Loopback lo = new Loopback("handover-free-waiting"); Loopback.Pair p = lo.pair(EnumSet.noneOf(BevOption.class))) {
             Bufferevent first = p.bev();
-            first.enable(Direction.READ);
-            Loopback.writeFully(p.peer(), "a".getBytes());
-            Loopback.await("a", () -> first.input().length() == 1);
-            SocketChannel ch = first.channel();
+            SocketChannel ch = readerInARead(p);
             first.free();
             Bufferevent second = Bufferevent.socket(lo.base, ch, EnumSet.of(BevOption.CLOSE_ON_FREE));
-            second.enable(Direction.READ);
-            Thread reader = readerOf(second);
-            Loopback.await("the new reader to wait", () -> reader.getState() == Thread.State.WAITING);
+            Thread reader = readingAndWaiting(second);
             lo.call(() -> {
                 second.free();
                 return null;
@@ -164,17 +171,12 @@ class ReadHandoverTest {
     void eofWhileHandingOverReachesTheNewBufferevent() throws Exception {
         try (Loopback lo = new Loopback("handover-eof"); Loopback.Pair p = lo.pair(EnumSet.noneOf(BevOption.class))) {
             Bufferevent first = p.bev();
-            first.enable(Direction.READ);
-            Loopback.writeFully(p.peer(), "a".getBytes());
-            Loopback.await("a", () -> first.input().length() == 1);
-            SocketChannel ch = first.channel();
+            SocketChannel ch = readerInARead(p);
             first.free();
             Bufferevent second = Bufferevent.socket(lo.base, ch, EnumSet.of(BevOption.CLOSE_ON_FREE));
             java.util.concurrent.CompletableFuture<Integer> events = new java.util.concurrent.CompletableFuture<>();
             second.setCallbacks(null, null, (b, ev, arg) -> events.complete(ev));
-            second.enable(Direction.READ);
-            Thread reader = readerOf(second);
-            Loopback.await("the new reader to wait", () -> reader.getState() == Thread.State.WAITING);
+            Thread reader = readingAndWaiting(second);
             Loopback.writeFully(p.peer(), "bc".getBytes());
             p.peer().shutdownOutput();
             int ev = events.get(15, java.util.concurrent.TimeUnit.SECONDS);
@@ -194,24 +196,64 @@ class ReadHandoverTest {
     void closingTheChannelWhileHandingOverEndsBothReaders() throws Exception {
         try (Loopback lo = new Loopback("handover-close"); Loopback.Pair p = lo.pair(EnumSet.noneOf(BevOption.class))) {
             Bufferevent first = p.bev();
-            first.enable(Direction.READ);
-            Loopback.writeFully(p.peer(), "a".getBytes());
-            Loopback.await("a", () -> first.input().length() == 1);
-            SocketChannel ch = first.channel();
+            SocketChannel ch = readerInARead(p);
             Thread old = readerOf(first);
             first.free();
             Bufferevent second = Bufferevent.socket(lo.base, ch, EnumSet.noneOf(BevOption.class));
             java.util.concurrent.CompletableFuture<Integer> events = new java.util.concurrent.CompletableFuture<>();
             second.setCallbacks(null, null, (b, ev, arg) -> events.complete(ev));
-            second.enable(Direction.READ);
-            Thread reader = readerOf(second);
-            Loopback.await("the new reader to wait", () -> reader.getState() == Thread.State.WAITING);
+            Thread reader = readingAndWaiting(second);
             ch.close();
             int ev = events.get(15, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(ev & dev.loomevent.api.BevEvent.ERROR).isNotZero();
             Loopback.await("the old reader to end", () -> !old.isAlive());
             assertThat(ReadHandover.hasStale(ch)).isFalse();
             assertThat(ReadHandover.has(ch)).isFalse();
+            lo.call(() -> {
+                second.free();
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void bytesAFreedReaderWakesWithReachTheNextBuffereventWithoutWaitingForMore() throws Exception {
+        try (Loopback lo = new Loopback("handover"); Loopback.Pair p = lo.pair(EnumSet.noneOf(BevOption.class))) {
+            Bufferevent first = p.bev();
+            SocketChannel ch = readerInARead(p);
+            first.free(); // its reader stays blocked in a read of ch
+            Bufferevent second = Bufferevent.socket(lo.base, ch, EnumSet.of(BevOption.CLOSE_ON_FREE));
+            readingAndWaiting(second);
+            // The old reader wakes with these and leaves them; the new one must see them now, not
+            // with the next bytes the peer sends (which this peer never does).
+            Loopback.writeFully(p.peer(), "bc".getBytes());
+            Loopback.await("the left-over bytes in the new input", () -> second.input().length() == 2);
+            assertThat(ReadHandover.hasStale(ch)).isFalse();
+            Loopback.writeFully(p.peer(), "d".getBytes());
+            Loopback.await("the next byte", () -> second.input().length() == 3);
+            byte[] got = new byte[3];
+            second.read(got, 0, 3);
+            assertThat(new String(got)).isEqualTo("bcd");
+            second.free();
+        }
+    }
+
+    @Test
+    void anErrorAFreedReaderWakesWithReachesTheNextBuffereventAfterItsBytes() throws Exception {
+        try (Loopback lo = new Loopback("handover-error"); Loopback.Pair p = lo.pair(EnumSet.noneOf(BevOption.class))) {
+            Bufferevent first = p.bev();
+            SocketChannel ch = readerInARead(p);
+            first.free();
+            Bufferevent second = Bufferevent.socket(lo.base, ch, EnumSet.of(BevOption.CLOSE_ON_FREE));
+            java.util.concurrent.CompletableFuture<Integer> events = new java.util.concurrent.CompletableFuture<>();
+            second.setCallbacks(null, null, (b, ev, arg) -> events.complete(ev));
+            readingAndWaiting(second);
+            // A reset: the old reader's read fails, and only that read sees ECONNRESET.
+            p.peer().setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+            p.peer().close();
+            int ev = events.get(15, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(ev).isEqualTo(dev.loomevent.api.BevEvent.ERROR | dev.loomevent.api.BevEvent.READING);
+            assertThat(second.lastError()).isInstanceOf(java.io.IOException.class);
             lo.call(() -> {
                 second.free();
                 return null;
