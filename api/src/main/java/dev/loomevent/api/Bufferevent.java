@@ -56,6 +56,8 @@ public interface Bufferevent extends AutoCloseable {
 
     /**
      * Resolves {@code host} without blocking the callback thread, then connects to the first address.
+     * A numeric address of {@code family} ({@code "127.0.0.1"}, {@code "::1"}) is used as it is,
+     * without asking the resolver, as libevent's {@code evutil_getaddrinfo} parses literals first.
      * A resolver failure reaches the event callback as {@link BevEvent#ERROR} with
      * {@link #dnsError()} non-zero. libevent: {@code bufferevent_socket_connect_hostname}.
      *
