@@ -130,6 +130,10 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
     private final Condition runningDone = runningLock.newCondition();
     // written under runningLock; volatile: the callback thread reads it after each run without the lock.
     private volatile int runningWaiters;
+    // Runs of tracked events that have ended (callback thread writes, waiters read): a waiter waits
+    // for the end of the run it saw, not for a moment when none runs, which a persistent event that
+    // runs back to back might never leave.
+    private volatile long runEnds;
 
     /**
      * Creates a base configured by {@code config} and registers its statistics. Any thread.
@@ -480,6 +484,7 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
                 } finally {
                     if (tracked) {
                         runningActivation = null;
+                        runEnds++;
                         if (runningWaiters > 0) {
                             signalRunEnded();
                         }
@@ -524,9 +529,10 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
         runningLock.lock();
         try {
             runningWaiters++;
+            long seen = runEnds;
             boolean interrupted = false;
             try {
-                while (runningActivation == a && !interrupted) {
+                while (runningActivation == a && runEnds == seen && !interrupted) {
                     try {
                         runningDone.await();
                     } catch (InterruptedException e) {

@@ -303,6 +303,35 @@ class LibeventRegressEventPortTest {
     }
 
     /**
+     * An event that re-activates itself from its callback runs back to back: del() from another
+     * thread waits for the run it saw to end, not for a moment when the event does not run (which
+     * may never come), and the event does not run again after del() returned.
+     */
+    @Test
+    void delFromAnotherThreadReturnsWhileTheEventRunsBackToBack() throws Exception {
+        try (EventBase base = EventBase.create()) {
+            base.start();
+            AtomicInteger runs = new AtomicInteger();
+            CountDownLatch busy = new CountDownLatch(1000);
+            Event ev = base.newEvent(Ev.PERSIST, (e, w, a) -> {
+                runs.incrementAndGet();
+                busy.countDown();
+                e.active(Ev.TIMEOUT);
+            }, null);
+            ev.active(Ev.TIMEOUT);
+            assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+            java.util.concurrent.CompletableFuture<Integer> deleted = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                ev.del();
+                return runs.get();
+            }, r -> Thread.ofPlatform().start(r));
+            int atDel = deleted.get(20, TimeUnit.SECONDS);
+            java.util.concurrent.CompletableFuture<Integer> later = new java.util.concurrent.CompletableFuture<>();
+            base.execute(() -> later.complete(runs.get()));
+            assertThat(later.get(10, TimeUnit.SECONDS)).as("runs after del() returned").isEqualTo(atDel);
+        }
+    }
+
+    /**
      * del() on the callback thread from the event's own callback must not wait for itself
      * (libevent: no wait when EVBASE_IN_THREAD); a persistent timer deleted or freed there never runs again.
      */
