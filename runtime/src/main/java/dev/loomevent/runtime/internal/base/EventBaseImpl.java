@@ -130,10 +130,6 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
     private final Condition runningDone = runningLock.newCondition();
     // written under runningLock; volatile: the callback thread reads it after each run without the lock.
     private volatile int runningWaiters;
-    // Runs of tracked events that have ended (callback thread writes, waiters read): a waiter waits
-    // for the end of the run it saw, not for a moment when none runs, which a persistent event that
-    // runs back to back might never leave.
-    private volatile long runEnds;
 
     /**
      * Creates a base configured by {@code config} and registers its statistics. Any thread.
@@ -484,7 +480,6 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
                 } finally {
                     if (tracked) {
                         runningActivation = null;
-                        runEnds++;
                         if (runningWaiters > 0) {
                             signalRunEnded();
                         }
@@ -529,10 +524,9 @@ public final class EventBaseImpl implements EventBase, CallbackScheduler {
         runningLock.lock();
         try {
             runningWaiters++;
-            long seen = runEnds;
             boolean interrupted = false;
             try {
-                while (runningActivation == a && runEnds == seen && !interrupted) {
+                while (runningActivation == a && !interrupted) {
                     try {
                         runningDone.await();
                     } catch (InterruptedException e) {

@@ -33,6 +33,12 @@ final class EventImpl extends TimerNode implements Event {
     private final Object arg;
     private final Signal signal;
     private final boolean freeAfterRun;
+    /**
+     * Threads in del() or free() off the callback thread: while any is waiting for a run of the
+     * callback to end, no new run starts (a callback that re-activates its own event would otherwise
+     * start the next run before the deleter could delete it, and run after del() returned).
+     */
+    private final java.util.concurrent.atomic.AtomicInteger deleting = new java.util.concurrent.atomic.AtomicInteger();
     /** Serialises add, del and free; never held while the callback runs. */
     private final ReentrantLock lock = new ReentrantLock();
     // guarded by lock (volatile: pending() reads it from any thread)
@@ -96,12 +102,17 @@ final class EventImpl extends TimerNode implements Event {
      */
     @Override
     public void del() {
-        base.awaitNotRunning(this);
-        lock.lock();
+        deleting.incrementAndGet();
         try {
-            delLocked();
+            base.awaitNotRunning(this);
+            lock.lock();
+            try {
+                delLocked();
+            } finally {
+                lock.unlock();
+            }
         } finally {
-            lock.unlock();
+            deleting.decrementAndGet();
         }
     }
 
@@ -172,7 +183,8 @@ final class EventImpl extends TimerNode implements Event {
     protected void fire() {
         int seen = dels;
         int r = (int) RES.getAndSet(this, 0);
-        if (r == 0 || freed) {
+        if (r == 0 || freed || deleting.get() > 0) {
+            // An activation made before a del() under way returns is undone by it: not run.
             return;
         }
         if ((events & Ev.PERSIST) == 0) {
@@ -237,16 +249,21 @@ final class EventImpl extends TimerNode implements Event {
 
     @Override
     public void free() {
-        base.awaitNotRunning(this);
-        lock.lock();
+        deleting.incrementAndGet();
         try {
-            if (freed) {
-                return;
+            base.awaitNotRunning(this);
+            lock.lock();
+            try {
+                if (freed) {
+                    return;
+                }
+                delLocked();
+                freed = true;
+            } finally {
+                lock.unlock();
             }
-            delLocked();
-            freed = true;
         } finally {
-            lock.unlock();
+            deleting.decrementAndGet();
         }
         base.forget(this);
     }
