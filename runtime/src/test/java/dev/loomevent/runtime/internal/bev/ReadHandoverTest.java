@@ -166,6 +166,37 @@ class ReadHandoverTest {
         }
     }
 
+    /**
+     * The new bufferevent is created and reading before the old one is freed, as a callback that
+     * moves a connection to another base may do. Its reader is then already in its own read (behind
+     * the old reader's), so the bytes the old reader wakes with must be put into the new input by
+     * the old reader itself, not wait for the peer's next bytes; and what the new reader reads next
+     * comes after them.
+     */
+    @Test
+    void bytesReachANewBuffereventCreatedBeforeTheOldOneIsFreed() throws Exception {
+        try (Loopback lo = new Loopback("handover-new-first"); Loopback.Pair p = lo.pair(EnumSet.noneOf(BevOption.class))) {
+            Bufferevent first = p.bev();
+            SocketChannel ch = readerInARead(p);
+            Thread old = readerOf(first);
+            Loopback.await("the old reader in its read", () -> old.getState() == Thread.State.WAITING);
+            Bufferevent second = Bufferevent.socket(lo.base, ch, EnumSet.of(BevOption.CLOSE_ON_FREE));
+            readingAndWaiting(second);
+            first.free();
+            Loopback.writeFully(p.peer(), "bc".getBytes());
+            Loopback.await("bc in the new input", () -> second.input().length() == 2);
+            Loopback.writeFully(p.peer(), "d".getBytes());
+            Loopback.await("d in the new input", () -> second.input().length() == 3);
+            assertThat(drain(second)).isEqualTo("bcd");
+            assertThat(ReadHandover.hasStale(ch)).isFalse();
+            assertThat(ReadHandover.has(ch)).isFalse();
+            lo.call(() -> {
+                second.free();
+                return null;
+            });
+        }
+    }
+
     /** The peer half-closes while the new reader waits its turn: the new bufferevent sees EOF. */
     @Test
     void eofWhileHandingOverReachesTheNewBufferevent() throws Exception {
