@@ -30,13 +30,6 @@ final class ReadHandover {
     private static final ReentrantLock LOCK = new ReentrantLock();
     private static final Map<SocketChannel, Entry> ENTRIES = new WeakHashMap<>();
     /**
-     * The reader that started last on each channel, while it runs: a stale reader whose successor
-     * started (and is already in a read) before the stale one let go hands its bytes straight into
-     * that successor's input, for the successor cannot look here until its own read returns.
-     */
-    private static final java.util.concurrent.ConcurrentHashMap<SocketChannel, SocketReader> LIVE =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    /**
      * Identity hashes of the channels with an entry (one of a collected channel may linger until
      * the next change): a reader looks in {@link #ENTRIES}, under the lock, only when its channel's
      * hash is here, so a handover that never ends (a stale reader on an idle channel) costs the
@@ -74,23 +67,10 @@ final class ReadHandover {
         }
     }
 
-    /** {@code reader} starts on {@code channel} (its own thread). */
-    static void started(SocketChannel channel, SocketReader reader) {
-        LIVE.put(channel, reader);
-    }
-
-    /** {@code reader} ends (its own thread). */
-    static void ended(SocketChannel channel, SocketReader reader) {
-        LIVE.remove(channel, reader);
-    }
-
     /**
      * A stale reader ends: {@code bytes}' remaining bytes, then {@code error} if not null, go to the
      * channel's next reader, which may go on once no stale reader is left. Bytes and error may be
-     * empty and null (the channel closed, or nothing was read). When the channel's newest reader
-     * is not waiting its turn (it started before this one turned stale, and may be in a read that
-     * only the peer's next bytes end), the bytes go straight into its input here. Called by the
-     * reader itself, holding no bufferevent lock.
+     * empty and null (the channel closed, or nothing was read). Called by the reader itself.
      */
     static void release(SocketChannel channel, ByteBuffer bytes, ByteBuffer more, IOException error) {
         boolean nothing = (bytes == null || !bytes.hasRemaining()) && (more == null || !more.hasRemaining()) && error == null;
@@ -111,21 +91,6 @@ final class ReadHandover {
             e.bytes = append(append(e.bytes, bytes), more);
             if (error != null && e.error == null) {
                 e.error = error;
-            }
-            SocketReader next = LIVE.get(channel);
-            if (e.bytes != null && next != null && next.thread() != me && next.thread() != null
-                    && !e.waiting.contains(next.thread()) && !e.stale.contains(next.thread())) {
-                // Still stale while handing over: the successor's next read waits for us (awaitTurn).
-                LOCK.unlock();
-                try {
-                    next.takeHandedOver();
-                } finally {
-                    LOCK.lock();
-                }
-                e = ENTRIES.get(channel);
-                if (e == null) {
-                    return;
-                }
             }
             e.stale.remove(me);
             if (e.stale.isEmpty()) {
@@ -178,23 +143,17 @@ final class ReadHandover {
     }
 
     /**
-     * Removes and returns the bytes {@code channel}'s earlier readers left (not an error), or null.
-     * Called with the taking reader's bufferevent lock held (lock order: bufferevent, then this).
+     * Removes and returns what {@code channel}'s earlier readers left, or null: for a reader that
+     * started beside one that became stale later (two bufferevents on one channel at once).
      */
-    static ByteBuffer takeBytes(SocketChannel channel) {
+    static Left take(SocketChannel channel) {
         if (!mayHave(channel)) {
             return null;
         }
         LOCK.lock();
         try {
             Entry e = ENTRIES.get(channel);
-            if (e == null || e.bytes == null) {
-                return null;
-            }
-            ByteBuffer b = e.bytes;
-            e.bytes = null;
-            forgetIfUnused(channel, e);
-            return b;
+            return e == null ? null : takeLocked(channel, e);
         } finally {
             LOCK.unlock();
         }

@@ -52,13 +52,8 @@ final class SocketReader implements Runnable {
     private final ByteBuffer small = ByteBuffer.allocate(SMALL).limit(0);
     /** Bytes a previous bufferevent of this channel took and left, or null. */
     private ByteBuffer leftover;
-    /** This reader left the channel (stale); what it holds goes to ReadHandover when it ends. */
+    /** This reader told {@link ReadHandover} it has left the channel. */
     private boolean released;
-    /** With {@link #released}: its bytes and error go to the channel's next reader (not closing). */
-    private boolean handOver;
-    private IOException handError;
-    /** volatile: read by a stale reader handing over to this one. */
-    private volatile Thread thread;
     private boolean streaming;
     private int stagedEnd = NO_END;
     private IOException stagedError;
@@ -76,10 +71,8 @@ final class SocketReader implements Runnable {
 
     @Override
     public void run() {
-        thread = Thread.currentThread();
-        ReadHandover.started(channel, this);
         try {
-            takeLeftLocked(ReadHandover.awaitTurn(channel, this::stopped));
+            takeLeft(ReadHandover.awaitTurn(channel, this::stopped));
             while (true) {
                 int budget = await();
                 if (budget == STOP) {
@@ -90,73 +83,13 @@ final class SocketReader implements Runnable {
                 }
             }
         } finally {
-            ReadHandover.ended(channel, this);
-            if (released) {
-                // Without the lock: handing over may take the next reader's bufferevent lock.
-                if (handOver) {
-                    ReadHandover.release(channel, leftover, small, handError);
-                } else {
-                    ReadHandover.release(channel, null, null, null);
-                }
-                leftover = null;
-                small.limit(0);
-            } else {
+            if (!released) {
                 // An EOF or error ended this reader, or an unexpected error killed it: it must not
                 // hold up the channel's next reader, nor be marked stale later as if still reading.
                 // Forgotten first: a free() after the release would otherwise mark it stale for good.
                 ops.readerGone();
                 ReadHandover.release(channel, null, null, null);
             }
-        }
-    }
-
-    Thread thread() {
-        return thread;
-    }
-
-    /**
-     * Called by a stale reader of this channel that read bytes meant for this (newer) reader while
-     * this one may be blocked in its own read: puts them in front of the input now, as far as the
-     * watermark and the enabled state allow (the rest waits in {@link #leftover}). Never touches
-     * the staged bytes of this reader's read, which its own thread is filling.
-     */
-    void takeHandedOver() {
-        core.lock.lock();
-        try {
-            if (stopped()) {
-                return; // this reader lets go too: the bytes stay for the channel's next one
-            }
-            ByteBuffer b = ReadHandover.takeBytes(channel);
-            if (b == null) {
-                return;
-            }
-            leftover = leftover == null ? b : concat(leftover, b);
-            if (core.active(BuffereventCore.READ)) {
-                long high = core.readHigh();
-                long room = high == 0 ? Long.MAX_VALUE : high - core.input().length();
-                if (room > 0) {
-                    endHold();
-                    long n = appendSome(core.in(), leftover, room);
-                    if (!leftover.hasRemaining()) {
-                        leftover = null;
-                    }
-                    appended(n);
-                }
-            }
-        } finally {
-            core.lock.unlock();
-        }
-    }
-
-    private void takeLeftLocked(ReadHandover.Left left) {
-        if (left == null) {
-            return;
-        }
-        core.lock.lock();
-        try {
-            takeLeft(left);
-        } finally {
-            core.lock.unlock();
         }
     }
 
@@ -353,9 +286,14 @@ final class SocketReader implements Runnable {
     private void leave() {
         // CLOSE_ON_FREE closes the bufferevent's channel at the free, not one it let go of before.
         boolean closing = core.isFreed() && core.options().contains(BevOption.CLOSE_ON_FREE) && ops.channel == channel;
-        handOver = channel.isOpen() && !closing;
-        handError = stagedEnd == END_ERROR ? stagedError : null;
+        if (channel.isOpen() && !closing) {
+            ReadHandover.release(channel, leftover, small, stagedEnd == END_ERROR ? stagedError : null);
+        } else {
+            ReadHandover.release(channel, null, null, null);
+        }
         released = true;
+        leftover = null;
+        small.limit(0);
         stagedEnd = NO_END;
         stagedError = null;
     }
@@ -366,10 +304,9 @@ final class SocketReader implements Runnable {
         try {
             int n = channel.read(small);
             small.flip();
-            // A reader that let go of this channel after ours started (one read of it ahead of
-            // ours) may still be handing over what it read before ours: wait for it, then put what
-            // is left in front.
-            takeLeftLocked(ReadHandover.awaitTurn(channel, this::stopped));
+            // A reader of a bufferevent that shared this channel with ours and let go of it after
+            // ours started may have left bytes it read before ours: they go first.
+            takeLeft(ReadHandover.take(channel));
             if (n < 0) {
                 stagedEnd = END_EOF;
             } else if (n == small.capacity()) {

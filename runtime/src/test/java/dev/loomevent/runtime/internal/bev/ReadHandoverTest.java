@@ -166,37 +166,6 @@ class ReadHandoverTest {
         }
     }
 
-    /**
-     * The new bufferevent is created and reading before the old one is freed, as a callback that
-     * moves a connection to another base may do. Its reader is then already in its own read (behind
-     * the old reader's), so the bytes the old reader wakes with must be put into the new input by
-     * the old reader itself, not wait for the peer's next bytes; and what the new reader reads next
-     * comes after them.
-     */
-    @Test
-    void bytesReachANewBuffereventCreatedBeforeTheOldOneIsFreed() throws Exception {
-        try (Loopback lo = new Loopback("handover-new-first"); Loopback.Pair p = lo.pair(EnumSet.noneOf(BevOption.class))) {
-            Bufferevent first = p.bev();
-            SocketChannel ch = readerInARead(p);
-            Thread old = readerOf(first);
-            Loopback.await("the old reader in its read", () -> old.getState() == Thread.State.WAITING);
-            Bufferevent second = Bufferevent.socket(lo.base, ch, EnumSet.of(BevOption.CLOSE_ON_FREE));
-            readingAndWaiting(second);
-            first.free();
-            Loopback.writeFully(p.peer(), "bc".getBytes());
-            Loopback.await("bc in the new input", () -> second.input().length() == 2);
-            Loopback.writeFully(p.peer(), "d".getBytes());
-            Loopback.await("d in the new input", () -> second.input().length() == 3);
-            assertThat(drain(second)).isEqualTo("bcd");
-            assertThat(ReadHandover.hasStale(ch)).isFalse();
-            assertThat(ReadHandover.has(ch)).isFalse();
-            lo.call(() -> {
-                second.free();
-                return null;
-            });
-        }
-    }
-
     /** The peer half-closes while the new reader waits its turn: the new bufferevent sees EOF. */
     @Test
     void eofWhileHandingOverReachesTheNewBufferevent() throws Exception {
@@ -289,6 +258,76 @@ class ReadHandoverTest {
                 second.free();
                 return null;
             });
+        }
+    }
+
+    /**
+     * A second bufferevent on the channel starts reading (its reader queues behind the first's
+     * read) and is freed at once, leaving its reader stale behind the live one. The live reader's
+     * read wakes with "x": it must deliver it, not wait for the younger stale reader (which is now
+     * in a read only the peer's next bytes end), and bytes that younger reader reads later must
+     * come after "x".
+     */
+    @Test
+    void aLiveReaderDoesNotWaitForAYoungerStaleReaderBehindIt() throws Exception {
+        try (Loopback lo = new Loopback("handover-younger-stale"); Loopback.Pair p = lo.pair(EnumSet.noneOf(BevOption.class))) {
+            Bufferevent first = p.bev();
+            SocketChannel ch = readerInARead(p);
+            Bufferevent second = Bufferevent.socket(lo.base, ch, EnumSet.noneOf(BevOption.class));
+            readingAndWaiting(second); // queued behind the first reader's read
+            lo.call(() -> {
+                second.free(); // no CLOSE_ON_FREE: its reader turns stale, still queued for a read
+                return null;
+            });
+            assertThat(ReadHandover.hasStale(ch)).isTrue();
+            Loopback.writeFully(p.peer(), "x".getBytes());
+            Loopback.await("x in the live input without more bytes from the peer", () -> first.input().length() == 2);
+            Loopback.writeFully(p.peer(), "y".getBytes());
+            Loopback.await("y in the live input", () -> first.input().length() == 3);
+            assertThat(drain(first)).isEqualTo("axy");
+            lo.call(() -> {
+                first.free();
+                return null;
+            });
+            p.peer().close();
+            Loopback.await("the stale readers to end", () -> !ReadHandover.hasStale(ch));
+            ch.close();
+        }
+    }
+
+    /**
+     * As above, but the peer's next byte is sent once the live reader's read of "x" has returned:
+     * the younger stale reader reads "y" after "x", so "y" must not come before "x".
+     */
+    @Test
+    void bytesAYoungerStaleReaderReadsLaterComeAfterTheLiveReadersBytes() throws Exception {
+        try (Loopback lo = new Loopback("handover-younger-order"); Loopback.Pair p = lo.pair(EnumSet.noneOf(BevOption.class))) {
+            Bufferevent first = p.bev();
+            SocketChannel ch = readerInARead(p);
+            Thread live = readerOf(first);
+            Bufferevent second = Bufferevent.socket(lo.base, ch, EnumSet.noneOf(BevOption.class));
+            Thread younger = readingAndWaiting(second);
+            lo.call(() -> {
+                second.free();
+                return null;
+            });
+            Loopback.writeFully(p.peer(), "x".getBytes());
+            // "x" is in the live input, or the live reader's read has returned and it waits in ReadHandover.
+            Loopback.await("the live reader past its read of x", () -> first.input().length() == 2
+                    || java.util.Arrays.stream(live.getStackTrace()).anyMatch(f -> f.getMethodName().equals("awaitTurn")));
+            Loopback.await("the younger reader in its read", () -> younger.getState() == Thread.State.WAITING
+                    && java.util.Arrays.stream(younger.getStackTrace()).anyMatch(f -> f.getMethodName().equals("read")
+                            && f.getClassName().endsWith("SocketReader")));
+            Loopback.writeFully(p.peer(), "y".getBytes());
+            Loopback.await("x and y in the live input", () -> first.input().length() == 3);
+            assertThat(drain(first)).isEqualTo("axy");
+            lo.call(() -> {
+                first.free();
+                return null;
+            });
+            p.peer().close();
+            Loopback.await("the stale readers to end", () -> !ReadHandover.hasStale(ch));
+            ch.close();
         }
     }
 }
