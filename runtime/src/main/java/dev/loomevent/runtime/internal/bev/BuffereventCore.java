@@ -65,6 +65,15 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
     /** The pending bits a deferred run's event step takes: CONNECTED and the three event lanes. */
     private static final int LATE_EVENTS = P_CONNECTED | 0xffffff;
     private static final IntBinaryOperator OR = (a, b) -> a | b;
+    private static final java.lang.invoke.VarHandle TRIGGERED;
+
+    static {
+        try {
+            TRIGGERED = java.lang.invoke.MethodHandles.lookup().findVarHandle(BuffereventCore.class, "triggeredEvents", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /**
      * The bufferevent's recursive lock (libevent {@code bufev->lock}); with the evbuffers sharing
@@ -87,7 +96,7 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
      * {@link BevOption#DEFER_CALLBACKS}: libevent's deferred runner delivers them whole (CONNECTED
      * included) after the read and write callbacks of its run; not split into the I/O lanes.
      */
-    private final AtomicInteger triggeredEvents = new AtomicInteger();
+    private volatile int triggeredEvents; // TRIGGERED: no AtomicInteger per bufferevent for a rare path
     private BevOps ops;
 
     // volatile: dispatch and the I/O threads read them without the lock.
@@ -522,7 +531,7 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
                         runEvent(os);
                     }
                     if ((p & P_TRIGGERED) != 0) {
-                        int t = triggeredEvents.getAndSet(0);
+                        int t = (int) TRIGGERED.getAndSet(BuffereventCore.this, 0);
                         if (t != 0) {
                             runEvent(t);
                         }
@@ -1069,7 +1078,7 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
                 leaveCallbacks(lockDuringCallbacks);
             }
         } else if (!deferCallbacks && opts.contains(TriggerOption.DEFER_CALLBACKS) && events != 0) {
-            triggeredEvents.getAndAccumulate(events, OR);
+            TRIGGERED.getAndBitwiseOr(this, events);
             if (pending.getAndAccumulate(P_TRIGGERED, OR) == 0) {
                 scheduler.activate(dispatch);
             }
