@@ -102,12 +102,20 @@ final class EventImpl extends TimerNode implements Event {
      */
     @Override
     public void del() {
+        whenNotRunning(this::delLocked);
+    }
+
+    /**
+     * Runs {@code change} under the lock once no run of the callback is under way on the callback
+     * thread (at once there), no new run starting meanwhile: the wait of del() and free().
+     */
+    private void whenNotRunning(Runnable change) {
         deleting.incrementAndGet();
         try {
             base.awaitNotRunning(this);
             lock.lock();
             try {
-                delLocked();
+                change.run();
             } finally {
                 lock.unlock();
             }
@@ -249,23 +257,13 @@ final class EventImpl extends TimerNode implements Event {
 
     @Override
     public void free() {
-        deleting.incrementAndGet();
-        try {
-            base.awaitNotRunning(this);
-            lock.lock();
-            try {
-                if (freed) {
-                    return;
-                }
+        whenNotRunning(() -> {
+            if (!freed) {
                 delLocked();
                 freed = true;
-            } finally {
-                lock.unlock();
             }
-        } finally {
-            deleting.decrementAndGet();
-        }
-        base.forget(this);
+        });
+        base.forget(this); // a second free() forgets an event already forgotten: nothing
     }
 
     /** Frees without touching the base's tables; the base is being freed. */

@@ -317,7 +317,6 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
         }
     }
 
-    /** Clears {@code dirs} from the enabled bits as the engine does before an EOF/error/timeout event. Lock held. */
     /**
      * The reader reported EOF or a read error and disabled reading; the event callback has not run
      * yet. libevent observes the end and runs the callback in one step of its loop, so an
@@ -343,9 +342,12 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
         readEndPending = false;
     }
 
-    /** Callback thread, just before the read end's event callback: the end disables reading after any enable made meanwhile. */
-    private void readEndDelivered() {
-        if (!readEndPending) {
+    /**
+     * Callback thread, just before an event callback: if {@code events} report the read end, the
+     * end disables reading after any enable made meanwhile.
+     */
+    private void readEndDelivered(int events) {
+        if (!readEndPending || (events & BevEvent.READING) == 0 || (events & (BevEvent.EOF | BevEvent.ERROR)) == 0) {
             return;
         }
         lock.lock();
@@ -361,10 +363,7 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
         }
     }
 
-    private static boolean readEnd(int events) {
-        return (events & BevEvent.READING) != 0 && (events & (BevEvent.EOF | BevEvent.ERROR)) != 0;
-    }
-
+    /** Clears {@code dirs} from the enabled bits as the engine does before an EOF/error/timeout event. Lock held. */
     void disableInternal(int dirs) {
         enabled &= ~dirs;
         ops.disable(dirs);
@@ -512,16 +511,12 @@ public final class BuffereventCore implements Bufferevent, OutputBacklog {
                     int ev = rs | ws | os | (late & 0xff) | ((late >>> 8) & 0xff) | ((late >>> 16) & 0xff)
                             | ((late & P_CONNECTED) != 0 ? BevEvent.CONNECTED : 0);
                     if (ev != 0) {
-                        if (readEnd(ev)) {
-                            readEndDelivered();
-                        }
+                        readEndDelivered(ev);
                         runEvent(ev);
                     }
                 } else {
                     if (rs != 0) {
-                        if (readEnd(rs)) {
-                            readEndDelivered();
-                        }
+                        readEndDelivered(rs);
                         runEvent(rs);
                     }
                     if (ws != 0) {

@@ -20,7 +20,9 @@ import java.util.function.BooleanSupplier;
  * reader of the channel is left, then puts the left bytes (and a left error) in front of what it
  * reads itself. One reader at a time is in a read of the channel, so no byte can be overtaken,
  * and none waits for the next bytes the peer sends (which libevent, whose bytes stay in the
- * kernel, never does either).
+ * kernel, never does either) — except when the next reader started before the old one turned
+ * stale: it is then already in a read of its own, and takes what the old one left after that read
+ * (docs/differences-from-libevent.md).
  * <p>Any thread; guarded by {@link #LOCK}. Weak keys: a channel nobody uses any more takes its
  * entry with it. Nothing here is on a message's path: readers look here when they start and when
  * they end, and after a read, and take the lock only while their own channel has an entry.

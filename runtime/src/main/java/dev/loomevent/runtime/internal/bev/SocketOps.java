@@ -330,20 +330,17 @@ public final class SocketOps implements BevOps {
         Thread r = reader;
         Thread w = writer;
         adopt(ch);
-        if (r != null) {
-            LockSupport.unpark(r);
-        }
-        if (w != null) {
-            LockSupport.unpark(w);
-        }
+        wake(r, w);
     }
 
     private void wakeBoth() {
-        Thread r = reader;
+        wake(reader, writer);
+    }
+
+    private static void wake(Thread r, Thread w) {
         if (r != null) {
             LockSupport.unpark(r);
         }
-        Thread w = writer;
         if (w != null) {
             LockSupport.unpark(w);
         }
