@@ -40,6 +40,33 @@ class ReadHandoverTest {
         return reader;
     }
 
+    /** Frees {@code bev} on the base's callback thread and waits for it. */
+    private static void freeOnLoop(Loopback lo, Bufferevent bev) throws Exception {
+        lo.call(() -> {
+            bev.free();
+            return null;
+        });
+    }
+
+    /**
+     * A second bufferevent on {@code ch} starts reading (its reader queues behind the live one's
+     * read) and is freed at once: its reader turns stale behind the live one. Returns that reader.
+     */
+    private static Thread youngerStaleReader(Loopback lo, SocketChannel ch) throws Exception {
+        Bufferevent second = Bufferevent.socket(lo.base, ch, EnumSet.noneOf(BevOption.class));
+        Thread younger = readingAndWaiting(second);
+        freeOnLoop(lo, second);
+        return younger;
+    }
+
+    /** Frees the live bufferevent, closes the peer so that stale readers wake and end, then the channel. */
+    private static void endAll(Loopback lo, Bufferevent live, Loopback.Pair p, SocketChannel ch) throws Exception {
+        freeOnLoop(lo, live);
+        p.peer().close();
+        Loopback.await("the stale readers to end", () -> !ReadHandover.hasStale(ch));
+        ch.close();
+    }
+
     private static String drain(Bufferevent bev) {
         byte[] got = new byte[(int) bev.input().length()];
         bev.read(got, 0, got.length);
@@ -103,10 +130,7 @@ class ReadHandoverTest {
                 lock.unlock();
             }
             assertThat(drain(other)).isEqualTo("xy");
-            lo.call(() -> {
-                other.free();
-                return null;
-            });
+            freeOnLoop(lo, other);
             idle.peer().close(); // the stale reader wakes with EOF and ends
             Loopback.await("the stale reader to end", () -> !ReadHandover.hasStale(ch));
             ch.close();
@@ -135,10 +159,7 @@ class ReadHandoverTest {
             Loopback.await("4", () -> bev.input().length() == 4);
             assertThat(drain(bev)).isEqualTo("1234");
             assertThat(ReadHandover.hasStale(chA)).isFalse();
-            lo.call(() -> {
-                bev.free();
-                return null;
-            });
+            freeOnLoop(lo, bev);
             b.peer().close();
             Loopback.await("B's stale reader to end", () -> !ReadHandover.hasStale(chB));
             chA.close();
@@ -155,10 +176,7 @@ class ReadHandoverTest {
             first.free();
             Bufferevent second = Bufferevent.socket(lo.base, ch, EnumSet.of(BevOption.CLOSE_ON_FREE));
             Thread reader = readingAndWaiting(second);
-            lo.call(() -> {
-                second.free();
-                return null;
-            });
+            freeOnLoop(lo, second);
             Loopback.await("the waiting reader to end", () -> !reader.isAlive());
             assertThat(ch.isOpen()).isFalse();
             Loopback.await("the old reader to end", () -> !ReadHandover.hasStale(ch));
@@ -184,10 +202,7 @@ class ReadHandoverTest {
             assertThat(drain(second)).isEqualTo("bc");
             assertThat(ReadHandover.hasStale(ch)).isFalse();
             assertThat(ReadHandover.has(ch)).isFalse();
-            lo.call(() -> {
-                second.free();
-                return null;
-            });
+            freeOnLoop(lo, second);
         }
     }
 
@@ -209,10 +224,7 @@ class ReadHandoverTest {
             Loopback.await("the old reader to end", () -> !old.isAlive());
             assertThat(ReadHandover.hasStale(ch)).isFalse();
             assertThat(ReadHandover.has(ch)).isFalse();
-            lo.call(() -> {
-                second.free();
-                return null;
-            });
+            freeOnLoop(lo, second);
         }
     }
 
@@ -254,10 +266,7 @@ class ReadHandoverTest {
             int ev = events.get(15, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(ev).isEqualTo(dev.loomevent.api.BevEvent.ERROR | dev.loomevent.api.BevEvent.READING);
             assertThat(second.lastError()).isInstanceOf(java.io.IOException.class);
-            lo.call(() -> {
-                second.free();
-                return null;
-            });
+            freeOnLoop(lo, second);
         }
     }
 
@@ -273,25 +282,14 @@ class ReadHandoverTest {
         try (Loopback lo = new Loopback("handover-younger-stale"); Loopback.Pair p = lo.pair(EnumSet.noneOf(BevOption.class))) {
             Bufferevent first = p.bev();
             SocketChannel ch = readerInARead(p);
-            Bufferevent second = Bufferevent.socket(lo.base, ch, EnumSet.noneOf(BevOption.class));
-            readingAndWaiting(second); // queued behind the first reader's read
-            lo.call(() -> {
-                second.free(); // no CLOSE_ON_FREE: its reader turns stale, still queued for a read
-                return null;
-            });
+            youngerStaleReader(lo, ch);
             assertThat(ReadHandover.hasStale(ch)).isTrue();
             Loopback.writeFully(p.peer(), "x".getBytes());
             Loopback.await("x in the live input without more bytes from the peer", () -> first.input().length() == 2);
             Loopback.writeFully(p.peer(), "y".getBytes());
             Loopback.await("y in the live input", () -> first.input().length() == 3);
             assertThat(drain(first)).isEqualTo("axy");
-            lo.call(() -> {
-                first.free();
-                return null;
-            });
-            p.peer().close();
-            Loopback.await("the stale readers to end", () -> !ReadHandover.hasStale(ch));
-            ch.close();
+            endAll(lo, first, p, ch);
         }
     }
 
@@ -305,12 +303,7 @@ class ReadHandoverTest {
             Bufferevent first = p.bev();
             SocketChannel ch = readerInARead(p);
             Thread live = readerOf(first);
-            Bufferevent second = Bufferevent.socket(lo.base, ch, EnumSet.noneOf(BevOption.class));
-            Thread younger = readingAndWaiting(second);
-            lo.call(() -> {
-                second.free();
-                return null;
-            });
+            Thread younger = youngerStaleReader(lo, ch);
             Loopback.writeFully(p.peer(), "x".getBytes());
             // "x" is in the live input, or the live reader's read has returned and it waits in ReadHandover.
             Loopback.await("the live reader past its read of x", () -> first.input().length() == 2
@@ -321,13 +314,7 @@ class ReadHandoverTest {
             Loopback.writeFully(p.peer(), "y".getBytes());
             Loopback.await("x and y in the live input", () -> first.input().length() == 3);
             assertThat(drain(first)).isEqualTo("axy");
-            lo.call(() -> {
-                first.free();
-                return null;
-            });
-            p.peer().close();
-            Loopback.await("the stale readers to end", () -> !ReadHandover.hasStale(ch));
-            ch.close();
+            endAll(lo, first, p, ch);
         }
     }
 }
